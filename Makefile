@@ -1,0 +1,56 @@
+# The README's commands. `make run` serves the demo summit; `make test` runs the whole suite.
+PYTHON ?= python3
+VENV   := .venv
+BIN    := $(VENV)/bin
+HOST   ?= 127.0.0.1
+PORT   ?= 5000
+# Debian packages a fresh machine lacks: Pango for WeasyPrint, Chromium for the browser
+# tests, a CJK font so that Chromium's screenshots show Chinese, poppler for PDF checks.
+DEBS   := libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0 chromium fonts-noto-cjk poppler-utils
+
+.PHONY: run test e2e bench install install-dev system-deps translations clean
+
+run: install
+	$(BIN)/summit init-db
+	$(BIN)/summit demo
+	$(BIN)/summit run --host $(HOST) --port $(PORT)
+
+test: install-dev
+	$(BIN)/python -m pytest
+
+e2e: install-dev
+	$(BIN)/python -m pytest tests/e2e
+
+bench: install-dev
+	@for f in benchmarks/*.py; do echo "== $$f"; $(BIN)/python $$f || exit 1; done
+
+$(BIN)/python:
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/pip install --quiet --upgrade pip
+
+$(VENV)/.installed: pyproject.toml | $(BIN)/python
+	$(BIN)/pip install --quiet -e .
+	touch $@
+
+$(VENV)/.installed-dev: pyproject.toml | $(BIN)/python
+	$(BIN)/pip install --quiet -e '.[dev]'
+	touch $(VENV)/.installed $@
+
+install: $(VENV)/.installed translations
+
+install-dev: system-deps $(VENV)/.installed-dev translations
+
+translations: | $(BIN)/python
+	$(BIN)/python -m summit.i18n compile
+
+# Installs only what is missing; needs root (or sudo) on a Debian machine.
+system-deps:
+	@missing=""; for p in $(DEBS); do dpkg -s $$p >/dev/null 2>&1 || missing="$$missing $$p"; done; \
+	if [ -n "$$missing" ]; then \
+	  echo "installing Debian packages:$$missing"; \
+	  SUDO=""; [ "$$(id -u)" = 0 ] || SUDO=sudo; \
+	  $$SUDO apt-get update -q && DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -q $$missing; \
+	fi
+
+clean:
+	rm -rf $(VENV) instance .pytest_cache

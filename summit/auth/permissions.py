@@ -1,0 +1,62 @@
+"""Permission helpers: every view says which roles may use it."""
+from __future__ import annotations
+
+import functools
+
+from flask import abort, g, request
+from flask_login import current_user
+from sqlalchemy import select
+
+from summit.auth.models import ApiToken, hash_token
+from summit.core.models import utcnow
+from summit.extensions import db
+
+
+def bearer_token() -> ApiToken | None:
+    """The API token in `Authorization: Bearer ...`, if it is valid and not revoked."""
+    header = request.headers.get("Authorization", "")
+    if not header.lower().startswith("bearer "):
+        return None
+    token = db.session.scalar(
+        select(ApiToken).where(ApiToken.token_hash == hash_token(header[7:].strip()),
+                               ApiToken.revoked_at.is_(None))
+    )
+    if token is not None:
+        token.last_used_at = utcnow()
+        g.api_token = token
+    return token
+
+
+def has_role(*roles: str) -> bool:
+    token = g.get("api_token")
+    if token is not None:
+        return token.has_role(*roles)
+    return bool(current_user.is_authenticated and current_user.has_role(*roles))
+
+
+def role_required(*roles: str, allow_token: bool = False):
+    """Logged-in users with one of the roles (organizers may do everything); with
+    allow_token, a device's bearer token with one of the roles too."""
+    wanted = set(roles) | {"organizer"}
+
+    def decorator(view):
+        @functools.wraps(view)
+        def wrapped(*args, **kwargs):
+            if allow_token and request.headers.get("Authorization"):
+                if bearer_token() is None:
+                    abort(401)
+                if not has_role(*wanted):
+                    abort(403)
+                return view(*args, **kwargs)
+            if not current_user.is_authenticated:
+                from summit.extensions import login_manager
+
+                return login_manager.unauthorized()
+            if not current_user.has_role(*wanted):
+                abort(403)
+            return view(*args, **kwargs)
+
+        wrapped.required_roles = tuple(sorted(wanted))
+        return wrapped
+
+    return decorator

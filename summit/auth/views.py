@@ -1,0 +1,69 @@
+from __future__ import annotations
+
+from urllib.parse import urlsplit
+
+from flask import Blueprint, current_app, flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+from flask_login import current_user, login_required, login_user, logout_user
+
+from summit.auth import services
+from summit.auth.forms import LoginForm
+from summit.extensions import limiter, login_manager, db
+from summit.auth.models import User
+
+bp = Blueprint("auth", __name__)
+
+
+@login_manager.user_loader
+def load_user(user_id: str):
+    return db.session.get(User, int(user_id))
+
+
+def safe_next(target: str | None) -> str | None:
+    """Only paths on this site: never an open redirect to another host."""
+    if not target:
+        return None
+    parts = urlsplit(target)
+    if parts.scheme or parts.netloc or not target.startswith("/") or target.startswith("//") or "\\" in target:
+        return None
+    return target
+
+
+def home_for(user) -> str:
+    if user.has_role("organizer"):
+        return url_for("core.index")
+    for role, endpoint in (("judge", "contest.judge_home"), ("checkin", "badges.checkin_page"),
+                           ("host", "matchmaking.host_home")):
+        if user.has_role(role) and endpoint in current_app.view_functions:
+            return url_for(endpoint)
+    return url_for("core.index")
+
+
+@bp.route("/login", methods=["GET", "POST"])
+@limiter.limit(lambda: current_app.config["LOGIN_RATE_LIMIT"], methods=["POST"])
+def login():
+    form = LoginForm()
+    if request.method == "GET":
+        form.next.data = request.args.get("next", "")
+    if form.validate_on_submit():
+        user = services.authenticate(form.email.data, form.password.data)
+        if user is None:
+            form.password.errors.append(_("The email or the password is wrong."))
+            return render_template("auth/login.html", form=form), 400
+        login_user(user, remember=form.remember.data)
+        if user.locale:
+            from flask import session
+
+            session["lang"] = user.locale
+        flash(_("Welcome, %(name)s.", name=user.name), "success")
+        return redirect(safe_next(form.next.data) or home_for(user))
+    status = 400 if request.method == "POST" else 200
+    return render_template("auth/login.html", form=form), status
+
+
+@bp.route("/logout", methods=["POST"])
+@login_required
+def logout():
+    logout_user()
+    flash(_("You have logged out."), "info")
+    return redirect(url_for("core.index"))

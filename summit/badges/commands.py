@@ -1,0 +1,40 @@
+from __future__ import annotations
+
+from pathlib import Path
+
+import click
+from flask.cli import with_appcontext
+
+from summit.badges import services
+from summit.badges.layouts import DEFAULT_LAYOUT, LAYOUTS
+from summit.core.models import Summit
+
+
+@click.command("badges")
+@click.option("-o", "--output", required=True, type=click.Path(dir_okay=False, writable=True),
+              help="Where to write the PDF.")
+@click.option("--layout", default=DEFAULT_LAYOUT, show_default=True, type=click.Choice(sorted(LAYOUTS)))
+@click.option("--category", default=None, help="Only this category (its code, e.g. talent).")
+@click.option("--registration", "registration_id", type=int, default=None, help="Only this registration.")
+@click.option("--not-printed", is_flag=True, help="Only badges never printed before.")
+@click.option("--year", type=int, default=None, help="The summit's year (default: the current one).")
+@with_appcontext
+def badges(output, layout, category, registration_id, not_printed, year):
+    """Print approved registrations' badges to one PDF (printed-at is recorded)."""
+    from sqlalchemy import select
+
+    from summit.extensions import db
+
+    summit = (db.session.scalar(select(Summit).where(Summit.year == year)) if year else Summit.current())
+    if summit is None:
+        raise click.ClickException("no such summit")
+    entries = services.select_for_print(summit, category, "not_printed" if not_printed else "all", registration_id)
+    if not entries:
+        raise click.ClickException("no approved registration matches; nothing printed")
+    pdf = services.render_badges(entries, layout)
+    Path(output).write_bytes(pdf)
+    services.mark_printed([b.id for _, b in entries])
+    click.echo(f"{len(entries)} badge(s), layout {layout}, written to {output}")
+
+
+COMMANDS = [badges]

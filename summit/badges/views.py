@@ -1,0 +1,252 @@
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+from flask import (Blueprint, abort, current_app, flash, g, jsonify, redirect, render_template, request,
+                   send_file, url_for)
+from flask_babel import get_locale, gettext as _, lazy_gettext as _l
+from flask_login import current_user
+from sqlalchemy import func, select
+from sqlalchemy.exc import OperationalError
+
+from summit.auth.permissions import role_required
+from summit.badges import dashboard, services
+from summit.badges.forms import PrintForm
+from summit.badges.layouts import LAYOUTS
+from summit.badges.models import Badge, PrintBatch
+from summit.core.models import Job, Summit
+from summit.core.nav import NavItem
+from summit.extensions import csrf, db, limiter
+from summit.registration.models import Category, Registration
+
+bp = Blueprint("badges", __name__)
+NAV = [NavItem("badges.index", _l("Badges"), ("organizer",)),
+       NavItem("badges.checkin_page", _l("Check-in"), ("checkin",))]
+HOME_LINKS = [NavItem("badges.checkin_page", _l("Check-in"), ("checkin",))]
+
+
+def _summit() -> Summit:
+    summit = Summit.current()
+    if summit is None:
+        abort(404)
+    return summit
+
+
+def _locale() -> str:
+    # The app's own choice, without building a Babel Locale on the scan path.
+    from summit import select_locale
+
+    return select_locale()
+
+
+def _device_key() -> str:
+    """Rate limits count per device: its token, else the staff account, else the address."""
+    header = request.headers.get("Authorization", "")
+    if header:
+        import hashlib
+
+        return "token:" + hashlib.sha256(header.encode()).hexdigest()[:16]
+    if current_user.is_authenticated:
+        return f"user:{current_user.id}"
+    return request.remote_addr or "-"
+
+
+def _checkin_limit() -> str:
+    # A person scans a badge every few seconds; a device far above that is broken or abusive.
+    return (current_app.config.get("CHECKIN_RATE_LIMIT") or os.environ.get("SUMMIT_CHECKIN_RATE_LIMIT")
+            or "120 per minute")
+
+
+def _csrf_unless_token() -> None:
+    """Pages send the X-CSRFToken header; devices with a bearer token are exempt.
+
+    Also ends the authentication's own small write (the token's last use), so that the
+    deciding service starts its transaction clean."""
+    if request.headers.get("Authorization"):
+        token = g.get("api_token")
+        if token is not None and not _last_use_is_news(token):
+            db.session.rollback()  # used a moment ago: spare the database a write per scan
+            return
+        try:
+            db.session.commit()
+        except OperationalError:
+            # Only the token's last-use time was lost to a concurrent writer (SQLite cannot
+            # upgrade a stale read snapshot); the scan itself is decided next, under the lock.
+            db.session.rollback()
+        return
+    if current_app.config.get("WTF_CSRF_ENABLED", True):
+        csrf.protect()
+
+
+def _last_use_is_news(token) -> bool:
+    """Record a token's last use at most once a minute."""
+    from sqlalchemy import inspect as sa_inspect
+
+    before = sa_inspect(token).attrs.last_used_at.history.deleted
+    previous = before[0] if before else None
+    return previous is None or token.last_used_at is None or (token.last_used_at - previous).total_seconds() > 60
+
+
+def _actor() -> tuple[int | None, int | None, str]:
+    token = g.get("api_token")
+    if token is not None:
+        return None, token.id, token.name or f"token {token.id}"
+    device = ""
+    if request.is_json:
+        device = str((request.get_json(silent=True) or {}).get("device") or "")
+    return current_user.id, None, device or request.user_agent.string[:120]
+
+
+# ---------------------------------------------------------------- organizer: printing
+
+@bp.route("/badges")
+@role_required("organizer")
+def index():
+    summit = _summit()
+    categories = db.session.scalars(select(Category).where(Category.summit_id == summit.id)
+                                    .order_by(Category.position)).all()
+    form = PrintForm().fill(categories, _locale())
+    approved = db.session.scalar(select(func.count()).select_from(Registration).where(
+        Registration.summit_id == summit.id, Registration.status == "approved"))
+    printed = db.session.scalar(select(func.count()).select_from(Badge).join(Registration).where(
+        Badge.summit_id == summit.id, Badge.status == "active", Badge.printed_at.is_not(None),
+        Registration.status == "approved"))
+    batches = db.session.scalars(select(PrintBatch).where(PrintBatch.summit_id == summit.id)
+                                 .order_by(PrintBatch.id.desc()).limit(10)).all()
+    query = request.args.get("q", "").strip()
+    found = services.search(summit, query) if query else []
+    return render_template("badges/index.html", form=form, approved=approved, printed=printed, batches=batches,
+                           query=query, found=found, layouts=LAYOUTS)
+
+
+@bp.route("/badges/print", methods=["POST"])
+@role_required("organizer")
+def start_print():
+    summit = _summit()
+    categories = db.session.scalars(select(Category).where(Category.summit_id == summit.id)).all()
+    form = PrintForm().fill(categories, _locale())
+    if not form.validate_on_submit():
+        flash(_("Please check the form."), "error")
+        return redirect(url_for(".index")), 303
+    try:
+        batch = services.start_batch(summit, form.layout.data, form.category.data or None, form.mode.data,
+                                     current_user.id)
+    except services.BadgeError as exc:
+        flash(str(exc), "error")
+        return redirect(url_for(".index")), 303
+    return redirect(url_for(".batch", batch_id=batch.id), 303)
+
+
+@bp.route("/badges/batches/<int:batch_id>")
+@role_required("organizer")
+def batch(batch_id: int):
+    found = db.session.get(PrintBatch, batch_id) or abort(404)
+    job = db.session.get(Job, found.job_id) if found.job_id else None
+    return render_template("badges/batch.html", batch=found, job=job, layout=LAYOUTS.get(found.layout))
+
+
+@bp.route("/badges/batches/<int:batch_id>/download")
+@role_required("organizer")
+def download(batch_id: int):
+    found = db.session.get(PrintBatch, batch_id) or abort(404)
+    if found.status != "done" or not found.file_path or not Path(found.file_path).exists():
+        abort(404)
+    return send_file(found.file_path, mimetype="application/pdf", as_attachment=True,
+                     download_name=f"badges-{found.id}-{found.layout}.pdf")
+
+
+@bp.route("/badges/registrations/<int:registration_id>/reissue", methods=["POST"])
+@role_required("organizer")
+def reissue(registration_id: int):
+    try:
+        services.reissue_badge(registration_id)
+    except services.BadgeError as exc:
+        flash(str(exc), "error")
+        return redirect(url_for(".index", q=request.form.get("q", ""))), 303
+    flash(_("A new badge was issued; the old code no longer admits anyone."), "success")
+    return redirect(url_for(".index", q=request.form.get("q", "")), 303)
+
+
+@bp.route("/api/v1/registrations/<int:registration_id>/badge.pdf")
+@role_required("organizer", allow_token=True)
+def badge_pdf(registration_id: int):
+    try:
+        pdf = services.single_badge_pdf(registration_id, request.args.get("layout"))
+    except services.BadgeError as exc:
+        status = 404 if db.session.get(Registration, registration_id) is None else 422
+        return jsonify({"error": str(exc), "status": status}), status
+    response = current_app.response_class(pdf, mimetype="application/pdf")
+    response.headers["Content-Disposition"] = f'inline; filename="badge-{registration_id}.pdf"'
+    response.headers["Cache-Control"] = "no-store"
+    return response
+
+
+# ---------------------------------------------------------------- check-in
+
+@bp.route("/checkin")
+@role_required("checkin")
+def checkin_page():
+    summit = _summit()
+    return render_template("badges/checkin.html", summit=summit,
+                           counts=dashboard.counts(summit))
+
+
+@bp.route("/api/v1/checkin", methods=["POST"])
+@csrf.exempt
+@limiter.limit(_checkin_limit, key_func=_device_key)
+@role_required("checkin", allow_token=True)
+def api_checkin():
+    _csrf_unless_token()
+    body = request.get_json(silent=True)
+    if not isinstance(body, dict) or not isinstance(body.get("code"), str) or not body["code"].strip():
+        return jsonify({"error": _("Send a JSON body with the scanned code: {\"code\": \"...\"}."), "status": 400}), 400
+    staff_id, token_id, device = _actor()
+    result = services.check_in(body["code"], staff_id, token_id, device, locale=_locale())
+    return jsonify(result)
+
+
+@bp.route("/api/v1/checkin/registrations/<int:registration_id>", methods=["POST"])
+@csrf.exempt
+@limiter.limit(_checkin_limit, key_func=_device_key)
+@role_required("checkin", allow_token=True)
+def api_checkin_registration(registration_id: int):
+    """Check in someone found by search (no badge at hand)."""
+    _csrf_unless_token()
+    staff_id, token_id, device = _actor()
+    result = services.check_in("", staff_id, token_id, device, registration_id=registration_id, locale=_locale())
+    if result["status"] == "unknown":
+        return jsonify({**result, "error": _("No such registration.")}), 404
+    return jsonify(result)
+
+
+@bp.route("/api/v1/checkin/<int:checkin_id>/undo", methods=["POST"])
+@csrf.exempt
+@role_required("checkin", allow_token=True)
+def api_undo(checkin_id: int):
+    _csrf_unless_token()
+    try:
+        row = services.undo_checkin(checkin_id, current_user.id if current_user.is_authenticated and not g.get("api_token") else None)
+    except services.BadgeError as exc:
+        return jsonify({"error": str(exc), "status": 409}), 409
+    return jsonify({"status": "undone", "checkin_id": row.id})
+
+
+@bp.route("/api/v1/checkin/search")
+@limiter.limit(_checkin_limit, key_func=_device_key)
+@role_required("checkin", allow_token=True)
+def api_search():
+    return jsonify({"results": services.search(_summit(), request.args.get("q", ""))})
+
+
+@bp.route("/api/v1/checkin/stats")
+@role_required("checkin", allow_token=True)
+def api_stats():
+    return jsonify(dashboard.counts(_summit()))
+
+
+@bp.app_template_filter("badge_time")
+def badge_time(value) -> str:
+    from flask_babel import format_datetime
+
+    return format_datetime(value, "short") if value else ""

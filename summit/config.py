@@ -1,0 +1,97 @@
+"""Every setting in one place, read from SUMMIT_* environment variables."""
+from __future__ import annotations
+
+import os
+import secrets
+from pathlib import Path
+
+PACKAGE_DIR = Path(__file__).resolve().parent
+PROJECT_DIR = PACKAGE_DIR.parent
+
+
+def _bool(value: str | None, default: bool = False) -> bool:
+    if value is None:
+        return default
+    return value.strip().lower() in {"1", "true", "yes", "on"}
+
+
+def instance_dir() -> Path:
+    path = Path(os.environ.get("SUMMIT_INSTANCE_DIR", PROJECT_DIR / "instance"))
+    path.mkdir(parents=True, exist_ok=True)
+    return path
+
+
+def secret_key(folder: Path) -> str:
+    """SUMMIT_SECRET_KEY, or a key generated once and kept in the instance folder.
+
+    Every worker and host that shares the instance folder then signs with the same key.
+    """
+    key = os.environ.get("SUMMIT_SECRET_KEY")
+    if key:
+        return key
+    path = folder / "secret_key"
+    try:
+        fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+    except FileExistsError:
+        pass  # another worker wrote it first: use theirs
+    else:
+        with os.fdopen(fd, "w") as fh:
+            fh.write(secrets.token_hex(32))
+    return path.read_text().strip()
+
+
+def from_env(overrides: dict | None = None) -> dict:
+    folder = instance_dir()
+    db_url = os.environ.get("SUMMIT_DATABASE_URL") or f"sqlite:///{folder / 'summit.db'}"
+    redis_url = os.environ.get("SUMMIT_REDIS_URL")
+    config = {
+        "SECRET_KEY": secret_key(folder),
+        "SQLALCHEMY_DATABASE_URI": db_url,
+        "SQLALCHEMY_ENGINE_OPTIONS": {"pool_pre_ping": True},
+        "INSTANCE_DIR": str(folder),
+        "UPLOAD_DIR": os.environ.get("SUMMIT_UPLOAD_DIR", str(folder / "uploads")),
+        "REDIS_URL": redis_url,
+        # Flask-Limiter keeps its counters in Redis when there is one, so that
+        # two workers or two hosts share them.
+        "RATELIMIT_STORAGE_URI": redis_url or "memory://",
+        "RATELIMIT_ENABLED": _bool(os.environ.get("SUMMIT_RATELIMIT"), True),
+        "RATELIMIT_HEADERS_ENABLED": True,
+        "LOGIN_RATE_LIMIT": os.environ.get("SUMMIT_LOGIN_RATE_LIMIT", "10 per minute"),
+        # Named limits for features: limiter.limit(summit.core.security.rate_limit("checkin")).
+        # Per client address; a venue's Wi-Fi puts many phones behind one address.
+        "REGISTRATION_RATE_LIMIT": os.environ.get("SUMMIT_RATE_LIMIT_REGISTRATION", "30 per minute"),
+        "CHECKIN_RATE_LIMIT": os.environ.get("SUMMIT_RATE_LIMIT_CHECKIN", "600 per minute"),
+        "SCORING_RATE_LIMIT": os.environ.get("SUMMIT_RATE_LIMIT_SCORING", "300 per minute"),
+        "API_RATE_LIMIT": os.environ.get("SUMMIT_RATE_LIMIT_API", "300 per minute"),
+        # Proxies (nginx) in front of the app: their X-Forwarded-For/-Proto are trusted, so
+        # rate limits see the client's address and HSTS sees HTTPS.
+        "PROXY_COUNT": int(os.environ.get("SUMMIT_PROXY_COUNT", "0")),
+        "BABEL_DEFAULT_LOCALE": "zh_CN",
+        "BABEL_DEFAULT_TIMEZONE": "Asia/Shanghai",
+        "LANGUAGES": ["zh_CN", "en"],
+        "BOOTSTRAP_SERVE_LOCAL": True,
+        "WTF_CSRF_TIME_LIMIT": None,
+        "SESSION_COOKIE_HTTPONLY": True,
+        "SESSION_COOKIE_SAMESITE": "Lax",
+        "SESSION_COOKIE_SECURE": _bool(os.environ.get("SUMMIT_SECURE_COOKIES")),
+        "REMEMBER_COOKIE_SECURE": _bool(os.environ.get("SUMMIT_SECURE_COOKIES")),
+        "MAX_CONTENT_LENGTH": int(os.environ.get("SUMMIT_MAX_UPLOAD_MB", "20")) * 1024 * 1024,
+        "MAIL_SERVER": os.environ.get("SUMMIT_MAIL_SERVER"),
+        "MAIL_PORT": int(os.environ.get("SUMMIT_MAIL_PORT", "25")),
+        "MAIL_USERNAME": os.environ.get("SUMMIT_MAIL_USERNAME"),
+        "MAIL_PASSWORD": os.environ.get("SUMMIT_MAIL_PASSWORD"),
+        "MAIL_USE_TLS": _bool(os.environ.get("SUMMIT_MAIL_USE_TLS")),
+        # When queued mail goes out: "thread" after the request that queued it, or "off" when
+        # `summit send-mail --loop` runs beside the web workers.
+        "MAIL_PUMP": os.environ.get("SUMMIT_MAIL_PUMP"),
+        "MAIL_SENDER": os.environ.get("SUMMIT_MAIL_SENDER", "千山峰会组委会 <noreply@qianshan-summit.local>"),
+        "PUBLIC_BASE_URL": os.environ.get("SUMMIT_PUBLIC_BASE_URL", "http://127.0.0.1:5000"),
+        "LOG_FORMAT": os.environ.get("SUMMIT_LOG_FORMAT", "json"),
+        "LOG_LEVEL": os.environ.get("SUMMIT_LOG_LEVEL", "INFO"),
+        # Jobs (badge batches) run in a thread of the worker that started them;
+        # their progress is in the database, so any worker can report it.
+        "JOBS_INLINE": _bool(os.environ.get("SUMMIT_JOBS_INLINE")),
+    }
+    if overrides:
+        config.update(overrides)
+    return config

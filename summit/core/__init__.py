@@ -1,0 +1,1 @@
+"""What every feature shares: summit editions, the audit trail, mail, background jobs."""

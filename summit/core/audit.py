@@ -1,0 +1,51 @@
+"""The audit trail: record() adds one AuditEvent to the caller's transaction."""
+from __future__ import annotations
+
+from typing import Any
+
+from summit.core.models import AuditEvent
+from summit.extensions import db
+
+
+def current_actor() -> tuple[int | None, str]:
+    """The logged-in account (or API token) for audit rows; ("system") outside a request."""
+    from flask import has_request_context
+
+    if not has_request_context():
+        return None, "system"
+    from flask import g
+    from flask_login import current_user
+
+    token = g.get("api_token")
+    if token is not None:
+        return None, f"token:{token.name or token.id}"
+    if current_user and current_user.is_authenticated:
+        return current_user.id, current_user.email
+    return None, "anonymous"
+
+
+def record(subject, action: str, before: dict[str, Any] | None = None,
+           after: dict[str, Any] | None = None, note: str = "", actor_label: str | None = None) -> AuditEvent:
+    actor_id, label = current_actor()
+    event = AuditEvent(
+        actor_id=actor_id,
+        actor_label=actor_label or label,
+        subject_type=subject.__tablename__,
+        subject_id=subject.id,
+        action=action,
+        before=before,
+        after=after,
+        note=note,
+    )
+    db.session.add(event)
+    return event
+
+
+def changes(obj, fields, new_values: dict[str, Any]) -> tuple[dict, dict]:
+    """(before, after) for the fields whose value new_values changes."""
+    before, after = {}, {}
+    for name in fields:
+        if name in new_values and getattr(obj, name) != new_values[name]:
+            before[name] = getattr(obj, name)
+            after[name] = new_values[name]
+    return before, after

@@ -1,0 +1,61 @@
+"""Engine settings that the ORM cannot express: SQLite's WAL mode and foreign keys."""
+from __future__ import annotations
+
+from flask import Flask
+from sqlalchemy import event
+from sqlalchemy.engine import Engine
+
+from summit.extensions import db
+
+
+def _sqlite_pragmas(dbapi_connection, _record) -> None:
+    # The driver's own transaction handling is off so that we can choose the BEGIN below.
+    dbapi_connection.isolation_level = None
+    cursor = dbapi_connection.cursor()
+    cursor.execute("PRAGMA journal_mode=WAL")
+    cursor.execute("PRAGMA foreign_keys=ON")
+    cursor.execute("PRAGMA busy_timeout=30000")
+    cursor.execute("PRAGMA synchronous=NORMAL")
+    cursor.close()
+
+
+def _sqlite_begin(conn) -> None:
+    if conn.get_execution_options().get("sqlite_immediate"):
+        conn.exec_driver_sql("BEGIN IMMEDIATE")
+    else:
+        conn.exec_driver_sql("BEGIN")
+
+
+def configure_sqlite(app: Flask) -> None:
+    if not app.config["SQLALCHEMY_DATABASE_URI"].startswith("sqlite"):
+        return
+    with app.app_context():
+        engine: Engine = db.engine
+        event.listen(engine, "connect", _sqlite_pragmas)
+        event.listen(engine, "begin", _sqlite_begin)
+
+
+def is_postgres() -> bool:
+    return db.engine.dialect.name == "postgresql"
+
+
+def for_update(stmt):
+    """A row lock on PostgreSQL. On SQLite, begin_write() already holds the write lock."""
+    return stmt.with_for_update() if is_postgres() else stmt
+
+
+def begin_write() -> None:
+    """Start the transaction of a deciding service (capacity, check-in, booking).
+
+    On SQLite the transaction takes the write lock at BEGIN (BEGIN IMMEDIATE), so two
+    concurrent deciders run one after the other instead of both reading the old state;
+    on PostgreSQL the service locks its rows with for_update().
+    """
+    if is_postgres():
+        return
+    session = db.session()  # the Session itself: scoped_session has no in_transaction()
+    if session.in_transaction():
+        if session.new or session.dirty or session.deleted:
+            raise RuntimeError("begin_write() must come before the service changes anything")
+        session.rollback()  # end the read-only transaction (e.g. loading current_user)
+    session.connection(execution_options={"sqlite_immediate": True})

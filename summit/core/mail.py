@@ -1,0 +1,153 @@
+"""Outgoing mail. queue() stores the message in the caller's transaction; deliver_due()
+hands due messages to the SMTP server and backs off when it is down, so none is lost.
+
+Without SUMMIT_MAIL_SERVER (development) a message is written to the log and kept
+in the outbox for organizers to read.
+"""
+from __future__ import annotations
+
+import datetime as dt
+import importlib
+import logging
+import mimetypes
+import secrets
+import smtplib
+from email.message import EmailMessage
+from email.utils import make_msgid
+from pathlib import Path
+
+from flask import current_app
+from sqlalchemy import select
+
+from summit.core.models import OutboundMail, utcnow
+from summit.extensions import db
+
+log = logging.getLogger("summit.mail")
+MAX_ATTEMPTS = 12
+
+
+def queue(to_addr: str, subject: str, body_text: str, body_html: str | None = None,
+          attachments: list[dict] | None = None, language: str = "zh_CN") -> OutboundMail:
+    """attachments: [{"filename", "mimetype", "path" or "render", "cid" (optional: inline image)}].
+
+    "render": "module:function" with "args": {...} makes the bytes when the mail is sent, so
+    that an expensive part (a badge PDF) costs the sender, not the request that queued it.
+    """
+    mail = OutboundMail(to_addr=to_addr, subject=subject, body_text=body_text, body_html=body_html,
+                        attachments=attachments or [], language=language)
+    db.session.add(mail)
+    return mail
+
+
+def attachment_bytes(att: dict) -> bytes:
+    if att.get("render"):
+        module_name, func_name = att["render"].split(":")
+        return getattr(importlib.import_module(module_name), func_name)(**att.get("args", {}))
+    return Path(att["path"]).read_bytes()
+
+
+def build_message(mail: OutboundMail, sender: str) -> EmailMessage:
+    msg = EmailMessage()
+    msg["From"] = sender
+    msg["To"] = mail.to_addr
+    msg["Subject"] = mail.subject
+    msg["Message-ID"] = make_msgid(domain="qianshan-summit.local")
+    msg.set_content(mail.body_text)
+    if mail.body_html:
+        msg.add_alternative(mail.body_html, subtype="html")
+        html_part = msg.get_payload()[-1]
+        for att in mail.attachments or []:
+            if att.get("cid"):
+                maintype, subtype = att["mimetype"].split("/", 1)
+                html_part.add_related(attachment_bytes(att), maintype=maintype, subtype=subtype,
+                                      cid=f"<{att['cid']}>", filename=att["filename"])
+    for att in mail.attachments or []:
+        if att.get("cid"):
+            continue
+        mimetype = att.get("mimetype") or mimetypes.guess_type(att["filename"])[0] or "application/octet-stream"
+        maintype, subtype = mimetype.split("/", 1)
+        msg.add_attachment(attachment_bytes(att), maintype=maintype, subtype=subtype,
+                           filename=att["filename"])
+    # After the body: set_content() and add_alternative() drop every Content-* header.
+    msg["Content-Language"] = "en" if mail.language.startswith("en") else "zh-CN"
+    return msg
+
+
+def deliver_due(limit: int = 100) -> dict[str, int]:
+    """Try every due message once; returns counts of sent, logged and deferred."""
+    config = current_app.config
+    now = utcnow()
+    due = db.session.scalars(
+        select(OutboundMail)
+        .where(OutboundMail.status == "queued", OutboundMail.next_attempt_at <= now)
+        .order_by(OutboundMail.id)
+        .limit(limit)
+    ).all()
+    counts = {"sent": 0, "logged": 0, "deferred": 0}
+    due = _claim(due, now)
+    if not due:
+        return counts
+    if not config.get("MAIL_SERVER"):
+        for mail in due:
+            log.info("mail (no SMTP server configured)",
+                     extra={"fields": {"to": mail.to_addr, "subject": mail.subject, "body": mail.body_text}})
+            mail.status = "logged"
+            mail.sent_at = now
+            counts["logged"] += 1
+        db.session.commit()
+        return counts
+    try:
+        smtp = smtplib.SMTP(config["MAIL_SERVER"], config["MAIL_PORT"], timeout=10)
+        if config.get("MAIL_USE_TLS"):
+            smtp.starttls()
+        if config.get("MAIL_USERNAME"):
+            smtp.login(config["MAIL_USERNAME"], config["MAIL_PASSWORD"] or "")
+    except (smtplib.SMTPException, OSError) as exc:
+        for mail in due:
+            _defer(mail, exc)
+            counts["deferred"] += 1
+        db.session.commit()
+        return counts
+    with smtp:
+        for mail in due:
+            try:
+                smtp.send_message(build_message(mail, config["MAIL_SENDER"]))
+            except (smtplib.SMTPException, OSError) as exc:
+                _defer(mail, exc)
+                counts["deferred"] += 1
+            else:
+                mail.status = "sent"
+                mail.sent_at = utcnow()
+                mail.attempts += 1
+                counts["sent"] += 1
+            db.session.commit()
+    return counts
+
+
+def _claim(due: list[OutboundMail], now: dt.datetime) -> list[OutboundMail]:
+    """Take a lease on the messages, so that two workers (or a worker and `summit send-mail
+    --loop`) never send the same one twice; a sender that dies leaves them due again later.
+    The lease's moment is this sender's own (random microseconds): what carries it is ours."""
+    if not due:
+        return []
+    lease = (now + dt.timedelta(minutes=5)).replace(microsecond=secrets.randbelow(1_000_000))
+    ids = [m.id for m in due]
+    db.session.execute(
+        db.update(OutboundMail)
+        .where(OutboundMail.id.in_(ids), OutboundMail.status == "queued", OutboundMail.next_attempt_at <= now)
+        .values(next_attempt_at=lease)
+        .execution_options(synchronize_session=False))
+    db.session.commit()
+    return db.session.scalars(select(OutboundMail).where(OutboundMail.id.in_(ids),
+                                                         OutboundMail.next_attempt_at == lease)
+                              .order_by(OutboundMail.id)).all()
+
+
+def _defer(mail: OutboundMail, exc: Exception) -> None:
+    mail.attempts += 1
+    mail.last_error = str(exc)[:500]
+    if mail.attempts >= MAX_ATTEMPTS:
+        mail.status = "failed"
+    # Back off: 1, 2, 4 ... minutes, at most an hour.
+    mail.next_attempt_at = utcnow() + dt.timedelta(minutes=min(2 ** (mail.attempts - 1), 60))
+    log.warning("mail deferred", extra={"fields": {"to": mail.to_addr, "error": mail.last_error}})

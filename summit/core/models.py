@@ -1,0 +1,113 @@
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any, Optional
+
+from sqlalchemy import JSON, ForeignKey, String, Text, func, select
+from sqlalchemy.orm import Mapped, mapped_column
+
+from summit.extensions import db
+
+
+def utcnow() -> dt.datetime:
+    return dt.datetime.now(dt.timezone.utc).replace(tzinfo=None)
+
+
+class Summit(db.Model):
+    """One edition of the summit (e.g. 2024). Several live side by side; one is current."""
+
+    __tablename__ = "summits"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    year: Mapped[int] = mapped_column(unique=True)
+    name_zh: Mapped[str] = mapped_column(String(200))
+    name_en: Mapped[str] = mapped_column(String(200))
+    starts_on: Mapped[dt.date]
+    ends_on: Mapped[dt.date]
+    venue_zh: Mapped[str] = mapped_column(String(200), default="")
+    venue_en: Mapped[str] = mapped_column(String(200), default="")
+    organizer_zh: Mapped[str] = mapped_column(String(200), default="")
+    organizer_en: Mapped[str] = mapped_column(String(200), default="")
+    is_current: Mapped[bool] = mapped_column(default=False)
+    registration_opens_at: Mapped[Optional[dt.datetime]]
+    registration_closes_at: Mapped[Optional[dt.datetime]]
+    # Until this moment an attendee may edit their registration through the private link.
+    edit_deadline: Mapped[Optional[dt.datetime]]
+    privacy_policy_zh: Mapped[str] = mapped_column(Text, default="")
+    privacy_policy_en: Mapped[str] = mapped_column(Text, default="")
+    shredded_at: Mapped[Optional[dt.datetime]]
+    created_at: Mapped[dt.datetime] = mapped_column(default=utcnow)
+
+    def name(self, locale: str) -> str:
+        return self.name_en if str(locale).startswith("en") else self.name_zh
+
+    def venue(self, locale: str) -> str:
+        return self.venue_en if str(locale).startswith("en") else self.venue_zh
+
+    @classmethod
+    def current(cls) -> Optional["Summit"]:
+        found = db.session.scalar(select(cls).where(cls.is_current.is_(True)).limit(1))
+        if found is None:
+            found = db.session.scalar(select(cls).order_by(cls.year.desc()).limit(1))
+        return found
+
+
+class AuditEvent(db.Model):
+    """Who changed what, when, from what to what. Append-only."""
+
+    __tablename__ = "audit_events"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    at: Mapped[dt.datetime] = mapped_column(default=utcnow, index=True)
+    actor_id: Mapped[Optional[int]] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
+    # A human-readable actor for non-account actors: "attendee link", "import", "system".
+    actor_label: Mapped[str] = mapped_column(String(120), default="")
+    subject_type: Mapped[str] = mapped_column(String(40))
+    subject_id: Mapped[int]
+    action: Mapped[str] = mapped_column(String(60))
+    before: Mapped[Optional[dict[str, Any]]] = mapped_column(JSON)
+    after: Mapped[Optional[dict[str, Any]]] = mapped_column(JSON)
+    note: Mapped[str] = mapped_column(Text, default="")
+
+    __table_args__ = (db.Index("ix_audit_subject", "subject_type", "subject_id"),)
+
+
+class OutboundMail(db.Model):
+    """Mail waits here until the SMTP server takes it: a server that is down loses nothing."""
+
+    __tablename__ = "outbound_mail"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    created_at: Mapped[dt.datetime] = mapped_column(default=utcnow, index=True)
+    to_addr: Mapped[str] = mapped_column(String(320))
+    subject: Mapped[str] = mapped_column(String(300))
+    body_text: Mapped[str] = mapped_column(Text)
+    body_html: Mapped[Optional[str]] = mapped_column(Text)
+    # [{"filename", "mimetype", "path" or "render"/"args", "cid" for inline parts}]: see core.mail.queue.
+    attachments: Mapped[list] = mapped_column(JSON, default=list)
+    language: Mapped[str] = mapped_column(String(10), default="zh_CN")
+    status: Mapped[str] = mapped_column(String(20), default="queued", index=True)  # queued/sent/failed
+    attempts: Mapped[int] = mapped_column(default=0)
+    last_error: Mapped[str] = mapped_column(Text, default="")
+    next_attempt_at: Mapped[dt.datetime] = mapped_column(default=utcnow)
+    sent_at: Mapped[Optional[dt.datetime]]
+
+
+class Job(db.Model):
+    """A long task (a batch of badges) with its progress in the database, so every worker sees it."""
+
+    __tablename__ = "jobs"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    kind: Mapped[str] = mapped_column(String(60))
+    status: Mapped[str] = mapped_column(String(20), default="queued")  # queued/running/done/failed
+    done: Mapped[int] = mapped_column(default=0)
+    total: Mapped[int] = mapped_column(default=0)
+    params: Mapped[dict] = mapped_column(JSON, default=dict)
+    result_path: Mapped[Optional[str]] = mapped_column(String(500))
+    error: Mapped[str] = mapped_column(Text, default="")
+    created_by_id: Mapped[Optional[int]] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
+    created_at: Mapped[dt.datetime] = mapped_column(default=utcnow)
+    finished_at: Mapped[Optional[dt.datetime]]
+
+    @property
+    def percent(self) -> int:
+        return int(100 * self.done / self.total) if self.total else (100 if self.status == "done" else 0)
+
+

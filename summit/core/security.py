@@ -1,0 +1,90 @@
+"""Response headers, CSRF that lets bearer-token API calls through, and named rate limits.
+
+Pages must work under the Content-Security-Policy below: no inline <script> or on*= handlers,
+no style="" attributes or <style> blocks. Scripts and styles are files under summit/static;
+data reaches a script through data- attributes or <script type="application/json">.
+"""
+from __future__ import annotations
+
+from flask import Flask, current_app, request
+
+from summit.extensions import csrf
+
+CSP = "; ".join([
+    "default-src 'self'",
+    "script-src 'self'",
+    "style-src 'self'",
+    # data: and blob: for QR codes drawn in the page and camera frames.
+    "img-src 'self' data: blob:",
+    "font-src 'self'",
+    "connect-src 'self'",
+    "media-src 'self' blob:",
+    "worker-src 'self' blob:",
+    "object-src 'none'",
+    "base-uri 'self'",
+    "form-action 'self'",
+    "frame-ancestors 'none'",
+])
+
+HEADERS = {
+    "Content-Security-Policy": CSP,
+    "X-Frame-Options": "DENY",
+    "X-Content-Type-Options": "nosniff",
+    "Referrer-Policy": "same-origin",
+    # The check-in page may use the camera; nothing else may.
+    "Permissions-Policy": "camera=(self), microphone=(), geolocation=(), payment=()",
+    "Cross-Origin-Opener-Policy": "same-origin",
+}
+HSTS = "max-age=31536000; includeSubDomains"
+
+
+def rate_limit(name: str):
+    """The limit named `name` in the settings, for `limiter.limit(rate_limit("checkin"))`.
+
+    Read at request time, so tests and deployments change it through the config
+    (<NAME>_RATE_LIMIT, from the environment variable SUMMIT_RATE_LIMIT_<NAME>).
+    """
+    key = f"{name.upper()}_RATE_LIMIT"
+
+    def current() -> str:
+        return current_app.config[key]
+
+    return current
+
+
+def _has_valid_bearer_token() -> bool:
+    if not request.headers.get("Authorization", "").lower().startswith("bearer "):
+        return False
+    from summit.auth.permissions import bearer_token
+
+    return bearer_token() is not None
+
+
+def init_app(app: Flask) -> None:
+    proxies = app.config.get("PROXY_COUNT", 0)
+    if proxies:
+        from werkzeug.middleware.proxy_fix import ProxyFix
+
+        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=proxies, x_proto=proxies, x_host=proxies)
+
+    # CSRFProtect's own check is replaced by the one below, which skips requests that
+    # carry a valid API token: a browser never adds that header to a forged request.
+    app.config["WTF_CSRF_CHECK_DEFAULT"] = False
+
+    @app.before_request
+    def csrf_unless_bearer():
+        if not app.config.get("WTF_CSRF_ENABLED", True):
+            return
+        if request.method not in app.config["WTF_CSRF_METHODS"]:
+            return
+        if _has_valid_bearer_token():
+            return
+        csrf.protect(apply_exemptions=True)
+
+    @app.after_request
+    def security_headers(response):
+        for name, value in HEADERS.items():
+            response.headers.setdefault(name, value)
+        if request.is_secure:
+            response.headers.setdefault("Strict-Transport-Security", HSTS)
+        return response

@@ -1,0 +1,67 @@
+from __future__ import annotations
+
+from flask import Blueprint, abort, jsonify, redirect, render_template, request, session, url_for
+from flask_babel import format_date, lazy_gettext as _l
+from flask_login import current_user
+from sqlalchemy import select, text
+
+from summit.auth.permissions import role_required
+from summit.auth.views import safe_next
+from summit.core.models import Job, Summit
+from summit.core.nav import NavItem
+from summit.extensions import db
+
+bp = Blueprint("core", __name__)
+NAV = [NavItem("core.summits", _l("Editions"), ("organizer",))]
+
+
+@bp.app_template_filter("format_summit_dates")
+def format_summit_dates(start, end=None) -> str:
+    if end is None or end == start:
+        return format_date(start, "long")
+    return f"{format_date(start, 'long')} – {format_date(end, 'long')}"
+
+
+@bp.route("/")
+def index():
+    summit = Summit.current()
+    return render_template("core/index.html", summit=summit)
+
+
+@bp.route("/healthz")
+def healthz():
+    try:
+        db.session.execute(text("SELECT 1"))
+    except Exception as exc:  # the check's whole point is to report it
+        return jsonify({"status": "error", "database": str(exc)[:200]}), 503
+    return jsonify({"status": "ok", "database": db.engine.dialect.name})
+
+
+@bp.route("/lang/<code>", methods=["POST"])
+def set_language(code: str):
+    if code not in ("zh_CN", "en"):
+        abort(404)
+    session["lang"] = code
+    session.permanent = True
+    if current_user.is_authenticated:
+        current_user.locale = code
+        db.session.commit()
+    return redirect(safe_next(request.form.get("next")) or url_for("core.index"))
+
+
+@bp.route("/jobs/<int:job_id>")
+def job_status(job_id: int):
+    if not current_user.is_authenticated:
+        abort(403)
+    job = db.session.get(Job, job_id)
+    if job is None or (job.created_by_id not in (None, current_user.id) and not current_user.has_role("organizer")):
+        abort(404)
+    return jsonify({"id": job.id, "status": job.status, "done": job.done, "total": job.total,
+                    "percent": job.percent, "error": job.error if job.status == "failed" else ""})
+
+
+@bp.route("/summits")
+@role_required("organizer")
+def summits():
+    editions = db.session.scalars(select(Summit).order_by(Summit.year.desc())).all()
+    return render_template("core/summits.html", editions=editions)

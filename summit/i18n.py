@@ -1,0 +1,160 @@
+"""Translation catalogs: one per feature, beside its code (summit/<feature>/translations),
+plus summit/translations for the shared layout. Message ids are English; zh_CN is the
+default locale and must be complete.
+
+    python -m summit.i18n update [FEATURE ...]   extract and merge into the .po files
+    python -m summit.i18n compile                write the .mo files (make does this)
+    python -m summit.i18n check                  list untranslated messages, exit 1 if any
+    python -m summit.i18n translate FEATURE < zh.json   set zh_CN strings from {"msgid": "译文"}
+"""
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+from babel.messages.catalog import Catalog
+from babel.messages.extract import extract_from_dir
+from babel.messages.mofile import write_mo
+from babel.messages.pofile import read_po, write_po
+
+PACKAGE = Path(__file__).resolve().parent
+PROJECT = PACKAGE.parent
+TEMPLATES = PROJECT / "templates"
+# Catalogs of Chinese live in "zh": Babel reads zh_CN as zh_Hans_CN and falls back to zh.
+LOCALES = ("zh", "en")
+METHOD_MAP = [("**.py", "python"), ("**.html", "jinja2")]
+OPTIONS = {"**.html": {"extensions": "jinja2.ext.do"}}
+
+
+def catalogs() -> dict[str, Path]:
+    """name -> translations directory; "" is the shared one."""
+    found = {"": PACKAGE / "translations"}
+    for child in sorted(PACKAGE.iterdir()):
+        if child.is_dir() and (child / "__init__.py").exists():
+            found[child.name] = child / "translations"
+    return found
+
+
+def _sources(name: str) -> list[tuple[Path, bool]]:
+    """(directory, recursive) pairs whose messages belong to catalog `name`."""
+    if name:
+        return [(PACKAGE / name, True), (TEMPLATES / name, True)]
+    return [(PACKAGE, False), (TEMPLATES, False), (TEMPLATES / "errors", True)]
+
+
+def extract(name: str) -> Catalog:
+    catalog = Catalog(project="qianshan-summit")
+    for folder, recursive in _sources(name):
+        if not folder.exists():
+            continue
+        for filename, lineno, message, comments, context in extract_from_dir(
+            folder, METHOD_MAP, OPTIONS, keywords={"_": None, "gettext": None, "ngettext": (1, 2),
+                                                   "lazy_gettext": None, "_l": None, "pgettext": ((1, "c"), 2)}
+        ):
+            if not recursive and "/" in filename.replace("\\", "/"):
+                continue
+            catalog.add(message, None, [(str(folder / filename), lineno)], auto_comments=comments, context=context)
+    return catalog
+
+
+def _po_path(name: str, locale: str) -> Path:
+    return catalogs()[name] / locale / "LC_MESSAGES" / "messages.po"
+
+
+def update(names: list[str]) -> None:
+    for name in names:
+        template = extract(name)
+        if not len(template):
+            continue
+        for locale in LOCALES:
+            path = _po_path(name, locale)
+            if path.exists():
+                with path.open("rb") as fh:
+                    catalog = read_po(fh, locale=locale)
+            else:
+                catalog = Catalog(locale=locale, project="qianshan-summit")
+            catalog.update(template, no_fuzzy_matching=True)
+            if locale == "en":  # English ids are the English text
+                for message in catalog:
+                    if message.id and not message.string:
+                        message.string = message.id
+            path.parent.mkdir(parents=True, exist_ok=True)
+            with path.open("wb") as fh:
+                write_po(fh, catalog, width=0, omit_header=False, ignore_obsolete=True)
+            print(f"{path.relative_to(PROJECT)}: {len(catalog)} messages")
+
+
+def compile_all() -> None:
+    for name, folder in catalogs().items():
+        for po in folder.glob("*/LC_MESSAGES/messages.po"):
+            with po.open("rb") as fh:
+                catalog = read_po(fh)
+            with po.with_suffix(".mo").open("wb") as fh:
+                write_mo(fh, catalog)
+
+
+def missing() -> list[str]:
+    """Messages in the code with no zh_CN translation (or a fuzzy one)."""
+    problems = []
+    for name in catalogs():
+        template = extract(name)
+        path = _po_path(name, "zh")
+        translated = {}
+        if path.exists():
+            with path.open("rb") as fh:
+                translated = {m.id if isinstance(m.id, str) else m.id[0]: m for m in read_po(fh) if m.id}
+        for message in template:
+            if not message.id:
+                continue
+            key = message.id if isinstance(message.id, str) else message.id[0]
+            found = translated.get(key)
+            string = found.string if found else None
+            if isinstance(string, (list, tuple)):
+                string = string[0]
+            if not string or (found is not None and found.fuzzy):
+                where = message.locations[0] if message.locations else ("?", 0)
+                problems.append(f"{name or 'shared'}: {key!r} ({Path(where[0]).name}:{where[1]})")
+    return problems
+
+
+def translate(name: str, strings: dict[str, str]) -> int:
+    """Set zh_CN translations of catalog `name` ("shared" for the layout's); returns how many."""
+    name = "" if name == "shared" else name
+    path = _po_path(name, "zh")
+    with path.open("rb") as fh:
+        catalog = read_po(fh, locale="zh")
+    done = 0
+    for message in catalog:
+        key = message.id if isinstance(message.id, str) else (message.id[0] if message.id else None)
+        if key in strings:
+            message.string = strings[key] if isinstance(message.id, str) else (strings[key],) * 2
+            message.flags.discard("fuzzy")
+            done += 1
+    with path.open("wb") as fh:
+        write_po(fh, catalog, width=0, ignore_obsolete=True)
+    return done
+
+
+def main(argv: list[str]) -> int:
+    command = argv[0] if argv else "check"
+    if command == "update":
+        update(argv[1:] or list(catalogs()))
+    elif command == "compile":
+        compile_all()
+    elif command == "translate":
+        import json
+
+        print(translate(argv[1], json.load(sys.stdin)), "translated")
+    elif command == "check":
+        problems = missing()
+        for line in problems:
+            print(line)
+        return 1 if problems else 0
+    else:
+        print(__doc__)
+        return 2
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main(sys.argv[1:]))

@@ -1,0 +1,12 @@
+"""Recruitment sessions (引才专场对接会): booths, slots, meeting requests, the scheduler, agendas.
+
+Who reaches what:
+- a talent, through the registration's private management link token:
+  /me/<token>/sessions (sessions, booths, requests, times away, CV, booking),
+  /me/<token>/agenda and /me/<token>/agenda.ics;
+- a host account (role host; User.organisation names its organisation, or Booth.host_user_id):
+  /host/booths (requests, decisions, the day's marks, walk-ins, printable A4 agenda);
+- organizers: /matchmaking/ (sessions, booths, building and publishing the timetable, the
+  booth x slot grid, the .xlsx export).
+The solver alone: `summit schedule FILE.json -o OUT.json` (summit/matchmaking/scheduler.py).
+"""

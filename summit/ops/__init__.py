@@ -1,0 +1,1 @@
+"""Operations: the OpenAPI description of the JSON API, backup and restore."""

@@ -1,0 +1,29 @@
+from __future__ import annotations
+
+from flask import Blueprint, current_app, jsonify
+
+from summit.ops import openapi
+
+bp = Blueprint("ops", __name__)
+
+
+def build_spec() -> dict:
+    from importlib.metadata import PackageNotFoundError, version
+
+    from summit import feature_modules
+
+    try:
+        app_version = version("qianshan-summit")
+    except PackageNotFoundError:
+        app_version = "0.0.0"
+    parts = [(feature, getattr(module, "PATHS", {}), getattr(module, "SCHEMAS", {}))
+             for feature, module in feature_modules("api_spec")]
+    return openapi.assemble(parts, title="Qianshan Summit API", version=app_version)
+
+
+@bp.route("/api/v1/openapi.json")
+def openapi_json():
+    spec = current_app.extensions.get("summit_openapi")
+    if spec is None:
+        spec = current_app.extensions["summit_openapi"] = build_spec()
+    return jsonify(spec)

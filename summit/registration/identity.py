@@ -1,0 +1,45 @@
+"""Identity documents and phone numbers: pure checks, no Flask, no database."""
+from __future__ import annotations
+
+import datetime as dt
+import re
+
+_WEIGHTS = (7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2)
+_CHECK = "10X98765432"
+
+
+def resident_id_check_char(first17: str) -> str:
+    """The 18th character of a 居民身份证 number (GB 11643-1999, ISO 7064 MOD 11-2)."""
+    return _CHECK[sum(int(c) * w for c, w in zip(first17, _WEIGHTS)) % 11]
+
+
+def is_valid_resident_id(number: str) -> bool:
+    number = number.strip().upper()
+    if not re.fullmatch(r"\d{17}[\dX]", number):
+        return False
+    try:
+        dt.date(int(number[6:10]), int(number[10:12]), int(number[12:14]))
+    except ValueError:
+        return False
+    return resident_id_check_char(number[:17]) == number[17]
+
+
+def is_valid_passport(number: str) -> bool:
+    return bool(re.fullmatch(r"[A-Z0-9]{5,20}", number.strip().upper()))
+
+
+def normalise_phone(raw: str) -> str | None:
+    """Mainland mobiles as 11 digits (1[3-9]xxxxxxxxx), others as E.164 (+ and 8–15 digits).
+
+    Returns None when the number is neither.
+    """
+    cleaned = re.sub(r"[\s\-()（）]", "", raw or "")
+    if cleaned.startswith("00"):
+        cleaned = "+" + cleaned[2:]
+    if cleaned.startswith("+86"):
+        cleaned = cleaned[3:]
+    if re.fullmatch(r"1[3-9]\d{9}", cleaned):
+        return cleaned
+    if re.fullmatch(r"\+[1-9]\d{7,14}", cleaned):
+        return cleaned
+    return None

@@ -1,0 +1,152 @@
+"""Browser tests: Playwright's sync API driving Debian's Chromium against the live server.
+
+Every test here is marked e2e (`pytest -m e2e` runs them alone, `-m "not e2e"` skips them).
+Screenshots go to artifacts/screenshots/ (git-ignored)."""
+from __future__ import annotations
+
+import os
+import re
+from pathlib import Path
+
+import pytest
+
+CHROMIUM = os.environ.get("SUMMIT_CHROMIUM", "/usr/bin/chromium")
+CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking",
+                 "--disable-component-update", "--disable-sync"]
+SCREENSHOTS = Path(__file__).resolve().parents[2] / "artifacts" / "screenshots"
+DEVICES = {
+    "phone": {"viewport": {"width": 390, "height": 844}, "is_mobile": True, "has_touch": True,
+              "device_scale_factor": 2},
+    "tablet": {"viewport": {"width": 820, "height": 1180}, "is_mobile": True, "has_touch": True},
+    "desktop": {"viewport": {"width": 1366, "height": 900}},
+}
+DEMO_PASSWORD = "qianshan2024"
+DEMO_ACCOUNTS = {
+    "organizer": "organizer@demo.qianshan.cn",
+    "checkin": "checkin@demo.qianshan.cn",
+    "judge": "judge1@demo.qianshan.cn",
+    "host": "host@demo.qianshan.cn",
+}
+
+
+def pytest_collection_modifyitems(config, items):
+    here = Path(__file__).parent
+    for item in items:
+        if Path(str(item.fspath)).is_relative_to(here):
+            item.add_marker(pytest.mark.e2e)
+
+
+@pytest.fixture(scope="session")
+def browser():
+    if not Path(CHROMIUM).exists():
+        pytest.skip(f"browser tests need Chromium at {CHROMIUM} (Debian package chromium; `make system-deps`)")
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS, headless=True)
+        yield browser
+        browser.close()
+
+
+def _page(browser, live_server, device: str, locale: str = "zh-CN", storage_state=None):
+    context = browser.new_context(base_url=live_server.url, locale=locale, storage_state=storage_state,
+                                  extra_http_headers={"Accept-Language": locale}, **DEVICES[device])
+    context.set_default_timeout(10_000)
+    page = context.new_page()
+    page.summit_errors = []  # script errors, CSP refusals and failed assets, checked by tests
+
+    def console(msg):
+        # Failed loads are reported below with their address instead.
+        if msg.type == "error" and not msg.text.startswith("Failed to load resource"):
+            page.summit_errors.append(msg.text)
+
+    def response(resp):
+        if resp.status >= 400 and resp.request.resource_type != "document" and not resp.url.endswith("/favicon.ico"):
+            page.summit_errors.append(f"{resp.status} {resp.url}")
+
+    page.on("console", console)
+    page.on("pageerror", lambda exc: page.summit_errors.append(str(exc)))
+    page.on("response", response)
+    return context, page
+
+
+@pytest.fixture(scope="session")
+def _staff_states():
+    return {}
+
+
+@pytest.fixture
+def make_page(browser, live_server, _staff_states):
+    """make_page("phone", locale="en") -> a fresh page (own cookies) at that size;
+    make_page("tablet", role="judge") -> the same, logged in as the demo judge (the login
+    form is used once per role and session, then its cookies are reused)."""
+    contexts = []
+
+    def make(device: str = "desktop", locale: str = "zh-CN", role: str | None = None):
+        state = None
+        if role is not None:
+            if role not in _staff_states:
+                context, page = _page(browser, live_server, "desktop")
+                _login(page, role)
+                _staff_states[role] = context.storage_state()
+                context.close()
+            state = _staff_states[role]
+        context, page = _page(browser, live_server, device, locale, storage_state=state)
+        contexts.append(context)
+        return page
+
+    yield make
+    for context in contexts:
+        context.close()
+
+
+@pytest.fixture
+def phone_page(make_page):
+    return make_page("phone")
+
+
+@pytest.fixture
+def tablet_page(make_page):
+    return make_page("tablet")
+
+
+@pytest.fixture
+def desktop_page(make_page):
+    return make_page("desktop")
+
+
+@pytest.fixture
+def screenshot(request):
+    """screenshot(page, "name") saves artifacts/screenshots/<test>-<name>.png."""
+    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+
+    def shoot(page, name: str, full_page: bool = True) -> Path:
+        stem = re.sub(r"[^A-Za-z0-9_.-]+", "-", f"{request.node.name}-{name}").strip("-")
+        path = SCREENSHOTS / f"{stem}.png"
+        page.screenshot(path=str(path), full_page=full_page)
+        return path
+
+    return shoot
+
+
+def open_menu(page) -> None:
+    """Below Bootstrap's lg breakpoint the menu hides behind the toggler."""
+    toggler = page.locator("button.navbar-toggler")
+    if toggler.is_visible():
+        toggler.click()
+        page.wait_for_selector("#mainnav.show")
+
+
+def _login(page, role: str):
+    page.goto("/login")
+    page.fill("input[name=email]", DEMO_ACCOUNTS[role])
+    page.fill("input[name=password]", DEMO_PASSWORD)
+    with page.expect_navigation():
+        page.locator("main form[method=post] button[type=submit]").click()
+    return page
+
+
+@pytest.fixture
+def staff_login():
+    """staff_login(page, "judge") logs a demo account in through the login form."""
+    return _login

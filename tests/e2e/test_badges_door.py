@@ -1,0 +1,95 @@
+"""The door in a real browser: a keyboard-wedge scanner, and the camera decoding a QR code
+(Chromium's fake camera plays a video of a badge's QR code; jsQR decodes it where the browser
+has no BarcodeDetector)."""
+from __future__ import annotations
+
+import shutil
+import threading
+
+import pytest
+
+pytestmark = pytest.mark.e2e
+CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
+
+
+@pytest.fixture
+def app_config():
+    return {"WTF_CSRF_ENABLED": True}
+
+
+@pytest.fixture
+def server(app, database_url):
+    if not database_url.startswith("sqlite"):
+        pytest.skip("the browser half runs once, on SQLite")
+    from werkzeug.serving import make_server
+
+    srv = make_server("127.0.0.1", 0, app, threaded=True)
+    thread = threading.Thread(target=srv.serve_forever, daemon=True)
+    thread.start()
+    yield f"http://127.0.0.1:{srv.server_port}"
+    srv.shutdown()
+
+
+def _y4m(code: str, path) -> None:
+    import qrcode
+    from PIL import Image
+
+    frame = Image.new("L", (640, 480), 255)
+    frame.paste(qrcode.make(code, box_size=10, border=4).convert("L").resize((360, 360)), (140, 60))
+    y, u, v = frame.convert("RGB").convert("YCbCr").split()
+    with open(path, "wb") as fh:
+        fh.write(b"YUV4MPEG2 W640 H480 F10:1 Ip A1:1 C420jpeg\n")
+        for _ in range(10):
+            fh.write(b"FRAME\n" + y.tobytes() + u.resize((320, 240)).tobytes() + v.resize((320, 240)).tobytes())
+
+
+def _browser(p, *extra):
+    return p.chromium.launch(executable_path=CHROMIUM, args=[
+        "--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
+        "--disable-sync", *extra])
+
+
+def _login(page, base, email, password):
+    page.goto(base + "/login")
+    page.fill("input[name=email]", email)
+    page.fill("input[name=password]", password)
+    page.press("input[name=password]", "Enter")
+    page.wait_for_load_state()
+
+
+def test_wedge_scanner_camera_and_undo(server, make_user, make_registration, badge_code, tmp_path):
+    playwright = pytest.importorskip("playwright.sync_api")
+    wedge = badge_code(make_registration("刘䶮", organisation="中国海洋大学"))
+    camera = badge_code(make_registration("王㛃", organisation="青岛大学"))
+    _, email, password = make_user("checkin")
+    video = tmp_path / "qr.y4m"
+    _y4m(camera, video)
+    with playwright.sync_playwright() as p:
+        browser = _browser(p, "--use-fake-ui-for-media-stream", "--use-fake-device-for-media-stream",
+                           f"--use-file-for-fake-video-capture={video}")
+        context = browser.new_context(viewport={"width": 390, "height": 844}, locale="zh-CN", permissions=["camera"])
+        page = context.new_page()
+        outside = []
+        page.on("request", lambda r: outside.append(r.url) if not r.url.startswith(server) else None)
+        _login(page, server, email, password)
+        page.goto(server + "/checkin")
+        # The scanner types into whatever has focus: the code field must have it.
+        page.keyboard.type(wedge)
+        page.keyboard.press("Enter")
+        page.wait_for_selector(".verdict.ok")
+        assert "签到成功" in page.inner_text("#verdict") and "刘䶮" in page.inner_text("#verdict")
+        page.keyboard.type(wedge)
+        page.keyboard.press("Enter")
+        page.wait_for_selector(".verdict.bad")
+        assert "已签到过" in page.inner_text("#verdict")
+        page.keyboard.type("QSNOTAREALCODE")
+        page.keyboard.press("Enter")
+        page.wait_for_function("document.querySelector('#verdict').innerText.includes('无效二维码')")
+
+        page.click("#camera-btn")
+        page.wait_for_function("document.querySelector('#verdict').innerText.includes('王㛃')", timeout=20000)
+        assert "签到成功" in page.inner_text("#verdict")
+        page.click("#undo-btn")
+        page.wait_for_function("document.querySelector('#verdict').innerText.includes('已撤销签到')")
+        assert outside == []
+        browser.close()

@@ -1,0 +1,343 @@
+import io
+import json
+
+import pytest
+from openpyxl import load_workbook
+from sqlalchemy import func, select
+
+from summit.contest import services
+from summit.contest.models import Assignment, Round, RoundEntry, ScoreEvent, Track
+from summit.core.models import AuditEvent
+
+GOOD = {"innovation": 25, "market": 20, "team": 15, "business": 10, "feasibility": 8}
+
+
+def login_as(client, email, password):
+    assert client.post("/login", data={"email": email, "password": password}).status_code == 302
+
+
+def final_round(db, code="startup") -> Round:
+    return db.session.scalar(select(Round).join(Track).where(Track.code == code, Round.kind == "roadshow"))
+
+
+def online_round(db, code="startup") -> Round:
+    return db.session.scalar(select(Round).join(Track).where(Track.code == code, Round.kind == "online"))
+
+
+def send(client, round_id, entry_id, kind="submit", values=None, client_id=None):
+    body = {"round": round_id, "entry": entry_id, "kind": kind, "values": GOOD if values is None else values,
+            "comment": "好", "client_id": client_id}
+    return client.post("/contest/judge/scores", data=json.dumps(body), content_type="application/json")
+
+
+def test_submit_is_idempotent_and_locks(client, db, contest, add_entry, panel):
+    entry = add_entry()
+    rid = final_round(db).id
+    login_as(client, *panel[0][1:])
+    assert send(client, rid, entry.id, "draft", {"innovation": 12}, "d-1").status_code == 201
+    assert send(client, rid, entry.id, "draft", {"innovation": 12}, "d-1").status_code == 200  # a retry
+    r = send(client, rid, entry.id, "submit", client_id="s-1")
+    assert r.status_code == 201 and r.json["locked"]
+    r = send(client, rid, entry.id, "submit", client_id="s-1")  # the tablet resends after a dropped reply
+    assert r.status_code == 200 and r.json["duplicate"]
+    db.session.rollback()
+    assert db.session.scalar(select(func.count()).select_from(ScoreEvent).where(ScoreEvent.kind == "submit")) == 1
+    r = send(client, rid, entry.id, "submit", dict(GOOD, team=1), client_id="s-2")
+    assert r.status_code == 409 and "组委会" in r.json["error"] and r.json["code"] == "locked"
+    assert send(client, rid, entry.id, "draft", {"team": 1}, "d-2").status_code == 409
+    db.session.rollback()
+    ranking = services.ranking(db.session.get(Round, rid))
+    assert ranking["rows"][0]["score"] == 78
+
+
+def test_points_out_of_range_refused_with_a_clear_message(client, db, contest, add_entry, panel):
+    entry = add_entry()
+    rid = final_round(db).id
+    login_as(client, *panel[0][1:])
+    r = send(client, rid, entry.id, "submit", dict(GOOD, innovation=31), "x-1")
+    assert r.status_code == 422 and "0–30" in r.json["error"] and "技术创新性" in r.json["error"]
+    assert r.json["field"] == "innovation"
+    r = send(client, rid, entry.id, "submit", {"innovation": 3}, "x-2")
+    assert r.status_code == 422
+    r = send(client, rid, entry.id, "submit", dict(GOOD, market="lots"), "x-3")
+    assert r.status_code == 422
+    assert client.post("/contest/judge/scores", data="nonsense", content_type="application/json").status_code == 400
+    db.session.rollback()
+    assert db.session.scalar(select(func.count()).select_from(ScoreEvent)) == 0
+
+
+def test_unlock_only_by_organizer_and_logged(client, app, db, contest, add_entry, panel, make_user):
+    entry = add_entry()
+    round_ = final_round(db)
+    login_as(client, *panel[0][1:])
+    send(client, round_.id, entry.id, client_id="s-1")
+    unlock = {"action": "unlock", "entry_id": entry.id, "judge_id": panel[0][0], "note": "评委误触"}
+    assert client.post(f"/contest/admin/rounds/{round_.id}", data=unlock).status_code == 403
+    _uid, email, password = make_user("organizer")
+    other = app.test_client()
+    login_as(other, email, password)
+    assert other.post(f"/contest/admin/rounds/{round_.id}", data=dict(unlock, note="")).status_code == 422
+    assert other.post(f"/contest/admin/rounds/{round_.id}", data=unlock).status_code == 302
+    db.session.rollback()
+    event = db.session.scalar(select(AuditEvent).where(AuditEvent.action == "score.unlocked"))
+    assert event.note == "评委误触" and event.actor_label == email
+    # Unlocked: no longer counted until resubmitted; then the new values count.
+    assert services.ranking(db.session.get(Round, round_.id))["rows"] == []
+    assert send(client, round_.id, entry.id, "submit", dict(GOOD, team=5), "s-2").status_code == 201
+    db.session.rollback()
+    assert services.ranking(db.session.get(Round, round_.id))["rows"][0]["score"] == 68
+
+
+def test_recused_judge_never_sees_the_entry(client, db, contest, add_entry, panel):
+    mine = add_entry(organisation="机构0")  # judge 0's own organisation
+    other = add_entry(organisation="某研究院", members=[{"name": "王五", "organisation": "机构1"}])
+    rid = final_round(db).id
+    login_as(client, *panel[0][1:])
+    data = client.get(f"/contest/judge/rounds/{rid}/data.json").json
+    assert [e["id"] for e in data["entries"]] == [other.id]
+    assert send(client, rid, mine.id, client_id="r-1").status_code == 403
+    # Declared conflict: the entry disappears from the judge's list as well.
+    assert client.post(f"/contest/judge/rounds/{rid}/conflict", data={"entry_id": other.id, "note": "合作者"}).status_code == 302
+    assert client.get(f"/contest/judge/rounds/{rid}/data.json").json["entries"] == []
+    assert send(client, rid, other.id, client_id="r-2").status_code == 403
+
+
+def test_judges_never_see_other_judges_scores(client, app, db, contest, add_entry, panel):
+    entry = add_entry()
+    rid = final_round(db).id
+    login_as(client, *panel[0][1:])
+    send(client, rid, entry.id, "submit", dict(GOOD, innovation=29), "a-1")
+    second = app.test_client()
+    login_as(second, *panel[1][1:])
+    body = second.get(f"/contest/judge/rounds/{rid}/data.json").get_data(as_text=True)
+    assert '"innovation": 29' not in body and '"innovation":29' not in body
+    assert json.loads(body)["entries"][0]["values"] == {}
+    assert second.get(f"/contest/plan/{entry.id}").status_code == 404  # no plan uploaded in this fixture
+
+
+def test_closed_round_refuses_scores(client, db, contest, add_entry, panel):
+    entry = add_entry()
+    round_ = final_round(db)
+    round_.status = "closed"
+    db.session.commit()
+    login_as(client, *panel[0][1:])
+    assert send(client, round_.id, entry.id, client_id="c-1").status_code == 409
+
+
+def test_online_round_assignment_ranking_advance_awards(client, db, contest, add_entry, panel, login):
+    entries = [add_entry(field="ai" if i % 2 else "vr") for i in range(6)]
+    prelim, final = online_round(db), final_round(db)
+    db.session.execute(RoundEntry.__table__.delete().where(RoundEntry.round_id == final.id))
+    db.session.commit()
+    login("organizer")
+    assert client.post(f"/contest/admin/rounds/{prelim.id}", data={"action": "assign"}).status_code == 302
+    db.session.rollback()
+    pairs = list(db.session.scalars(select(Assignment).where(Assignment.round_id == prelim.id)))
+    per_entry = {e.id: sum(1 for a in pairs if a.entry_id == e.id) for e in entries}
+    assert set(per_entry.values()) == {2}
+    loads = [sum(1 for a in pairs if a.judge_id == j[0]) for j in panel]
+    assert max(loads) - min(loads) <= 1
+    # Each assigned judge submits: entry i gets 50 + 5*i points.
+    judges = {j[0]: j for j in panel}
+    for a in pairs:
+        c = client.application.test_client()
+        login_as(c, *judges[a.judge_id][1:])
+        i = [e.id for e in entries].index(a.entry_id)
+        values = dict(GOOD, innovation=i * 5)
+        assert send(c, prelim.id, a.entry_id, "submit", values, f"p-{a.id}").status_code == 201
+    page = client.get(f"/contest/admin/rounds/{prelim.id}").get_data(as_text=True)
+    assert "ICC(1)" in page
+    r = client.post(f"/contest/admin/rounds/{prelim.id}", data={"action": "advance_preview", "a-top_n": "3"})
+    assert r.status_code == 200 and entries[5].project_name in r.get_data(as_text=True)
+    r = client.post(f"/contest/admin/rounds/{prelim.id}", data={
+        "action": "advance_confirm", "a-top_n": "3", "entry_ids": [str(e.id) for e in entries[3:]]})
+    assert r.status_code == 302
+    db.session.rollback()
+    assert {re.entry_id for re in db.session.scalars(select(RoundEntry).where(RoundEntry.round_id == final.id))} == {
+        e.id for e in entries[3:]}
+    track = db.session.get(Track, prelim.track_id)
+    db.session.rollback()
+    proposal = services.propose_awards(track)
+    assert [(p["entry"].id, p["level"]) for p in proposal[:3]] == [
+        (entries[5].id, "first"), (entries[4].id, "second"), (entries[3].id, "second")]
+    assert client.get("/contest/results/startup").status_code == 404
+    form = {f"level_{p['entry'].id}": p["level"] for p in proposal}
+    form["action"] = "confirm"
+    assert client.post(f"/contest/admin/tracks/{track.id}/awards", data=form).status_code == 302
+    assert client.post(f"/contest/admin/tracks/{track.id}/awards", data={"action": "publish"}).status_code == 302
+    page = client.get("/contest/results/startup").get_data(as_text=True)
+    assert entries[5].project_name in page
+    assert client.post(f"/contest/admin/tracks/{track.id}/awards",
+                       data={"action": "confirm", f"level_{entries[0].id}": "platinum"}).status_code == 422
+    log = client.get("/contest/admin/audit").get_data(as_text=True)
+    assert "award.confirmed" in log and "score.submitted" in log and "round.advanced" in log
+    # Every score in the workbook.
+    wb = load_workbook(io.BytesIO(client.get("/contest/admin/scores.xlsx").data))
+    assert sum(1 for _ in wb["初创组-初赛"].iter_rows(min_row=2)) == len(pairs)
+    assert sum(1 for _ in wb["评分记录 Ledger"].iter_rows(min_row=2)) == len(pairs)
+
+
+def test_rubric_validated_and_copied(client, db, contest, login):
+    login("organizer")
+    prelim, final = online_round(db), final_round(db, "growth")
+    bad = {"action": "rubric", "key_0": "a", "name_zh_0": "甲", "max_0": "0"}
+    r = client.post(f"/contest/admin/rounds/{prelim.id}", data=bad)
+    assert r.status_code == 422
+    good = {"action": "rubric", "key_0": "tech", "name_zh_0": "技术", "max_0": "60", "weight_0": "1.5",
+            "key_1": "biz", "name_zh_1": "商业", "max_1": "40", "tiebreak": "biz, tech"}
+    assert client.post(f"/contest/admin/rounds/{prelim.id}", data=good).status_code == 302
+    assert client.post(f"/contest/admin/rounds/{final.id}", data={"action": "copy_rubric",
+                                                                  "source_id": prelim.id}).status_code == 302
+    db.session.rollback()
+    copied = db.session.get(Round, final.id)
+    assert [c["key"] for c in copied.rubric] == ["tech", "biz"] and copied.tiebreak == ["biz", "tech"]
+    assert copied.rubric[0]["weight"] == 1.5
+
+
+def test_stage_follows_and_reveals(client, app, db, contest, add_entry, panel, login):
+    entry = add_entry()
+    final = final_round(db)
+    judge = app.test_client()
+    login_as(judge, *panel[0][1:])
+    send(judge, final.id, entry.id, "submit", GOOD, "st-1")
+    login("organizer")
+    page = client.get("/stage/control").get_data(as_text=True)
+    key = f"entry:{entry.id}:{final.id}"
+    assert key in page
+    assert client.post("/stage/control", data={"action": "show", "item": key}).status_code == 302
+    client.post("/stage/control", data={"action": "start"})
+    state = app.test_client().get("/stage/state.json").json  # the hall's screen: no login
+    assert state["kind"] == "entry" and state["id"] == entry.id and state["context"]["round_id"] == final.id
+    assert state["phase"]["name"] == "pitch" and 470 <= state["phase"]["remaining"] <= 480
+    assert state["item"]["score"] is None
+    client.post("/stage/control", data={"action": "next_phase"})
+    assert app.test_client().get("/stage/state.json").json["phase"]["name"] == "questions"
+    client.post("/stage/control", data={"action": "reveal"})
+    state = app.test_client().get("/stage/state.json").json
+    assert state["revealed"] and state["item"]["score"] == "78.00"
+    assert client.post("/stage/control", data={"action": "explode"}).status_code == 400
+    assert app.test_client().get("/stage/screen").status_code == 200
+
+
+def test_rank_cli(app, tmp_path):
+    doc = {"method": "median", "criteria": [{"id": "q", "max": 10, "weight": 2}],
+           "scores": [{"judge": "a", "entry": "E1", "values": {"q": 4}}, {"judge": "b", "entry": "E1", "values": {"q": 6}},
+                      {"judge": "a", "entry": "E2", "values": {"q": 9}}]}
+    path = tmp_path / "in.json"
+    path.write_text(json.dumps(doc))
+    result = app.test_cli_runner().invoke(args=["rank", str(path)])
+    assert result.exit_code == 0, result.output
+    assert json.loads(result.output) == {"ranking": [{"entry": "E2", "rank": 1, "score": 18},
+                                                     {"entry": "E1", "rank": 2, "score": 10}]}
+    doc["scores"][0]["values"]["q"] = 11
+    path.write_text(json.dumps(doc))
+    result = app.test_cli_runner().invoke(args=["rank", str(path)])
+    assert result.exit_code == 1 and "outside 0..10" in result.output
+    path.write_text("{not json")
+    assert app.test_cli_runner().invoke(args=["rank", str(path)]).exit_code == 1
+
+
+def test_hand_adjustments_respect_recusals_and_scores(client, db, contest, add_entry, panel, login):
+    entry = add_entry(organisation="机构2")  # judge 2 is recused automatically
+    prelim = online_round(db)
+    judge_ids = [j[0] for j in panel]
+    login("organizer")
+    url = f"/contest/admin/rounds/{prelim.id}"
+    r = client.post(url, data={"action": "add_assignment", "judge_id": judge_ids[2], "entry_id": entry.id})
+    assert r.status_code == 409
+    assert client.post(url, data={"action": "add_assignment", "judge_id": judge_ids[0],
+                                  "entry_id": entry.id}).status_code == 302
+    judge = client.application.test_client()
+    login_as(judge, *panel[0][1:])
+    assert send(judge, prelim.id, entry.id, "draft", {"team": 3}, "h-1").status_code == 201
+    # Work already done keeps the assignment.
+    assert client.post(url, data={"action": "remove_assignment", "judge_id": judge_ids[0],
+                                  "entry_id": entry.id}).status_code == 409
+    # An organizer-set conflict removes the entry from the judge's list at once.
+    r = client.post(f"/contest/admin/entries/{entry.id}", data={"action": "conflict", "judge_id": judge_ids[0],
+                                                                "n-note": "曾为该项目顾问"})
+    assert r.status_code == 302
+    assert judge.get(f"/contest/judge/rounds/{prelim.id}/data.json").json["entries"] == []
+    assert send(judge, prelim.id, entry.id, "submit", GOOD, "h-2").status_code == 403
+    page = client.get(url).get_data(as_text=True)
+    assert page.count("回避") >= 2  # shown as recused for judges 0 and 2
+
+
+def test_auto_assignment_explains_when_impossible(client, db, contest, add_entry, panel, login):
+    entry = add_entry(organisation="机构0", members=[{"name": "甲", "organisation": "机构1"},
+                                                      {"name": "乙", "organisation": "机构2"}])
+    prelim = online_round(db)
+    login("organizer")
+    r = client.post(f"/contest/admin/rounds/{prelim.id}", data={"action": "assign"})
+    assert r.status_code == 409
+    assert "1" in r.get_data(as_text=True)  # only one judge without a conflict; two are needed
+    db.session.rollback()
+    assert db.session.scalar(select(func.count()).select_from(Assignment)) == 0
+    assert entry.id
+
+
+def test_stage_is_generic_over_registered_kinds(client, app, db, contest, login):
+    from summit.contest import stage
+
+    shown = {7: "海洋微生物成果"}
+    stage.register(stage.StageKind(
+        "result", lambda item_id, context, locale, reveal: (
+            {"title": shown[item_id], "subtitle": "成果路演", "lines": [], "score": None} if item_id in shown else None),
+        lambda summit, locale: [(7, "成果 7", {})]))
+    try:
+        login("organizer")
+        assert "result:7:" in client.get("/stage/control").get_data(as_text=True)
+        assert client.post("/stage/control", data={"action": "show", "item": "result:7:"}).status_code == 302
+        state = app.test_client().get("/stage/state.json").json
+        assert state["kind"] == "result" and state["item"]["title"] == "海洋微生物成果" and state["phase"] is None
+        with pytest.raises(stage.StageError):
+            stage.control(contest.summit, "show", kind="result", item_id=8)
+        db.session.rollback()
+    finally:
+        stage.KINDS.pop("result", None)
+
+
+def test_same_submission_sent_twice_at_once_is_counted_once(app, db, contest, add_entry, panel):
+    """Four uploads of one submission race through a real threaded server: one is recorded."""
+    import logging
+    import socket
+    import threading
+
+    import requests
+    from werkzeug.serving import make_server
+
+    entry = add_entry()
+    rid = final_round(db).id
+    db.session.rollback()
+    logging.getLogger("werkzeug").setLevel(logging.WARNING)
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        port = sock.getsockname()[1]
+    server = make_server("127.0.0.1", port, app, threaded=True)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    base = f"http://127.0.0.1:{port}"
+    try:
+        sessions = []
+        for _ in range(4):
+            http = requests.Session()
+            r = http.post(base + "/login", data={"email": panel[0][1], "password": panel[0][2]},
+                          allow_redirects=False)
+            assert r.status_code == 302
+            sessions.append(http)
+        body = {"round": rid, "entry": entry.id, "kind": "submit", "values": GOOD, "client_id": "same-id"}
+        results, barrier = [], threading.Barrier(len(sessions))
+
+        def go(http):
+            barrier.wait()
+            results.append(http.post(base + "/contest/judge/scores", json=body, timeout=30).status_code)
+
+        threads = [threading.Thread(target=go, args=(h,)) for h in sessions]
+        for t in threads:
+            t.start()
+        for t in threads:
+            t.join()
+    finally:
+        server.shutdown()
+    assert sorted(results) == [200, 200, 200, 201]
+    db.session.rollback()
+    assert db.session.scalar(select(func.count()).select_from(ScoreEvent)) == 1

@@ -1,0 +1,93 @@
+from __future__ import annotations
+
+import pytest
+from sqlalchemy import func, inspect, select
+
+from summit.auth.models import User
+from summit.core.models import Summit
+from summit.registration.models import Registration
+
+
+def test_healthz_reports_database(client, app):
+    response = client.get("/healthz")
+    assert response.status_code == 200
+    assert response.json["status"] == "ok"
+    assert response.json["database"] in ("sqlite", "postgresql")
+
+
+def test_home_is_chinese_by_default_and_english_on_request(client, demo_summit):
+    page = client.get("/").get_data(as_text=True)
+    assert "2024千山峰会" in page and 'lang="zh-CN"' in page
+    english = client.get("/", headers={"Accept-Language": "en-GB,en;q=0.9"}).get_data(as_text=True)
+    assert "Qianshan Summit 2024" in english and 'lang="en"' in english
+
+
+def test_language_switch_is_remembered(client, demo_summit):
+    response = client.post("/lang/en", data={"next": "/"})
+    assert response.status_code == 302 and response.headers["Location"] == "/"
+    assert "Staff login" in client.get("/").get_data(as_text=True)
+    client.post("/lang/zh_CN", data={"next": "/"})
+    assert "工作人员登录" in client.get("/").get_data(as_text=True)
+
+
+def test_language_switch_refuses_foreign_redirect(client):
+    response = client.post("/lang/en", data={"next": "https://evil.example/"})
+    assert response.headers["Location"] == "/"
+    assert client.post("/lang/fr").status_code == 404
+
+
+def test_error_pages_are_translated(client):
+    zh = client.get("/no-such-page")
+    assert zh.status_code == 404 and "页面不存在" in zh.get_data(as_text=True)
+    en = client.get("/no-such-page", headers={"Accept-Language": "en"})
+    assert "This page does not exist." in en.get_data(as_text=True)
+    api = client.get("/api/v1/no-such-thing")
+    assert api.status_code == 404 and api.json["status"] == 404
+
+
+@pytest.mark.parametrize("role", ["organizer", "checkin", "judge", "host"])
+def test_login_per_role_and_logout(client, make_user, role):
+    _id, email, password = make_user(role)
+    response = client.post("/login", data={"email": email, "password": password})
+    assert response.status_code == 302
+    assert client.get("/summits").status_code == (200 if role == "organizer" else 403)
+    assert client.post("/logout").status_code == 302
+    assert client.get("/summits").status_code == 302  # back to the login page
+
+
+def test_login_refuses_a_wrong_password(client, make_user):
+    _id, email, _password = make_user("organizer")
+    response = client.post("/login", data={"email": email, "password": "wrong-password"})
+    assert response.status_code == 400
+    assert "邮箱或密码错误" in response.get_data(as_text=True)
+    assert client.get("/summits").status_code == 302
+
+
+def test_login_next_is_never_another_site(client, make_user):
+    _id, email, password = make_user("organizer")
+    response = client.post("/login", data={"email": email, "password": password, "next": "//evil.example/x"})
+    assert response.headers["Location"] == "/"
+
+
+def test_anonymous_is_sent_to_login(client):
+    response = client.get("/summits")
+    assert response.status_code == 302 and "/login" in response.headers["Location"]
+
+
+def test_demo_summit_data(db, demo_summit):
+    count = db.session.scalar(select(func.count()).select_from(Registration))
+    assert 290 <= count <= 320
+    names = set(db.session.scalars(select(Registration.name)))
+    assert {"刘䶮", "王㛃", "吉𠮷", "张学莹"} <= names
+    talents = db.session.scalars(select(Registration).join(Registration.category).where(
+        Registration.category.has(code="talent"))).all()
+    under_40 = sum(1 for r in talents if 2024 - r.birth_year < 40) / len(talents)
+    assert 0.6 < under_40 < 0.8
+    assert db.session.scalar(select(func.count()).select_from(Summit)) == 2
+    assert Summit.current().year == 2024
+
+
+def test_schema_matches_models(db):
+    """Every table of the models exists after the migrations."""
+    tables = set(inspect(db.engine).get_table_names())
+    assert set(db.metadata.tables) <= tables

@@ -1,0 +1,219 @@
+"""The organizer's pages: sessions, booths, building and publishing the timetable, the grid,
+the .xlsx export, the dashboard figures, the CLI and the demo."""
+from __future__ import annotations
+
+import io
+import json
+
+from openpyxl import load_workbook
+from sqlalchemy import func, select
+
+from summit.core.models import OutboundMail
+from summit.matchmaking import services
+from summit.matchmaking.models import Booth, Meeting, RecruitmentSession, TalentProfile
+
+
+def _form(**over):
+    data = {"title_zh": "青岛科技大学引才专场对接会", "title_en": "QUST session", "host_org_zh": "青岛科技大学",
+            "host_org_en": "QUST", "kind": "university", "day": "2024-11-20", "start": "14:00", "end": "16:00",
+            "slot_minutes": "15", "breaks": "15:00-15:15", "room_zh": "二楼B厅", "room_en": "", "max_requests": "5"}
+    data.update(over)
+    return data
+
+
+def test_only_organizers(client, mm, login):
+    assert client.get("/matchmaking/").status_code == 302
+    login("host", organisation="中国海洋大学")
+    assert client.get("/matchmaking/").status_code == 403
+    assert client.post(f"/matchmaking/sessions/{mm['session'].id}/schedule").status_code == 403
+    assert client.get(f"/matchmaking/sessions/{mm['session'].id}/export.xlsx").status_code == 403
+
+
+def test_create_session_and_booths(client, db, mm, login):
+    login("organizer")
+    r = client.post("/matchmaking/", data=_form())
+    assert r.status_code == 303
+    db.session.rollback()
+    s = db.session.scalar(select(RecruitmentSession).where(RecruitmentSession.title_zh == "青岛科技大学引才专场对接会"))
+    # 14:00-16:00 in 15 minutes with a break 15:00-15:15: seven slots.
+    assert len(s.slots) == 7 and s.breaks == [["15:00", "15:15"]]
+    assert s.starts_at.hour == 6  # stored in UTC
+    bad_end = client.post("/matchmaking/", data=_form(end="13:00"))
+    assert bad_end.status_code == 422 and "结束" in bad_end.text or "end after" in bad_end.text
+    bad_break = client.post("/matchmaking/", data=_form(breaks="lunch"))
+    assert bad_break.status_code == 422
+    assert client.post("/matchmaking/", data=_form(slot_minutes="2")).status_code == 422
+    page = f"/matchmaking/sessions/{s.id}"
+    ok = client.post(page, data={"name_zh": "高分子科学与工程学院", "capacity": "2", "fields": ["ai"],
+                                 "need_position": "青年教师", "need_field": "ai", "need_degree": "phd", "need_count": "3"})
+    assert ok.status_code == 303
+    dup = client.post(page, data={"name_zh": "机电工程学院", "capacity": "1", "table_no": "1"})
+    assert dup.status_code == 422
+    nohost = client.post(page, data={"name_zh": "机电工程学院", "capacity": "1", "host_email": "nobody@example.com"})
+    assert nohost.status_code == 422
+    db.session.rollback()
+    booths = db.session.scalars(select(Booth).where(Booth.session_id == s.id)).all()
+    assert [(b.name_zh, b.capacity, b.needs[0]["count"]) for b in booths] == [("高分子科学与工程学院", 2, 3)]
+    assert "高分子科学与工程学院" in client.get(page).text
+
+
+def test_schedule_publish_mail_and_rerun_keeps_published(client, db, mm, login, make_user):
+    a, b = mm["booths"]
+    host_id, host_email, _pw = make_user("host", organisation="中国海洋大学")
+    db.session.rollback()  # see the account made in its own transaction
+    a.host_user_id = host_id
+    db.session.commit()
+    for n, (reg, _t) in enumerate(mm["talents"]):
+        services.set_requests(reg, mm["session"], [a.id, b.id], [])
+    sid = mm["session"].id
+    login("organizer")
+    assert client.post(f"/matchmaking/sessions/{sid}/schedule").status_code == 303
+    db.session.rollback()
+    session = db.session.get(RecruitmentSession, sid)
+    assert session.last_run["objective"] == session.last_run["bound"]
+    drafts = db.session.scalars(select(Meeting).where(Meeting.session_id == sid)).all()
+    assert len(drafts) == 8 and all(m.published_at is None for m in drafts)
+    # Talents see nothing before publication.
+    reg0, token0 = mm["talents"][0]
+    assert services.meetings_of(reg0) == []
+    assert "No meetings yet" in client.get(f"/me/{token0}/agenda?lang=en").text
+    assert client.post(f"/matchmaking/sessions/{sid}/publish").status_code == 303
+    db.session.rollback()
+    mails = db.session.scalars(select(OutboundMail).order_by(OutboundMail.id)).all()
+    host_mail = mails.pop()
+    assert host_mail.to_addr == host_email and "海洋与大气学院" in host_mail.body_text and "王㛃" in host_mail.body_text
+    assert len(mails) == 4 and all(m.attachments[0]["filename"] == "agenda.ics" for m in mails)
+    assert any("海洋与大气学院" in m.body_text for m in mails)
+    english = next(m for m in mails if m.to_addr == "talent3@example.com")
+    assert english.subject
+    published = {(m.registration_id, m.booth_id, m.slot_id) for m in db.session.scalars(select(Meeting))}
+    # A late change: talent 0 cannot come at its booth-A slot any more; the rest stays put.
+    moved = db.session.scalar(select(Meeting).where(Meeting.registration_id == reg0.id, Meeting.booth_id == a.id))
+    profile = db.session.scalar(select(TalentProfile).where(TalentProfile.registration_id == reg0.id))
+    profile.unavailable_slot_ids = [moved.slot_id]
+    db.session.commit()
+    summary = services.run_scheduler(db.session.get(RecruitmentSession, sid))
+    db.session.rollback()
+    after = {(m.registration_id, m.booth_id, m.slot_id) for m in db.session.scalars(select(Meeting))}
+    assert summary["removed_published"] == 1
+    lost = published - after
+    assert lost == {(reg0.id, a.id, moved.slot_id)}
+    assert not any(k[0] == reg0.id and k[2] == moved.slot_id for k in after)
+    # Publishing again mails only the talent whose agenda changed.
+    services.publish(db.session.get(RecruitmentSession, sid))
+    db.session.rollback()
+    again = db.session.scalars(select(OutboundMail).order_by(OutboundMail.id)).all()[5:]
+    assert [m.to_addr for m in again] == [reg0.email, host_email]
+    grid = client.get(f"/matchmaking/sessions/{sid}/grid")
+    assert grid.status_code == 200 and "王㛃" in grid.text
+
+
+def test_cross_session_overlap_is_respected(db, mm):
+    import datetime as dt
+
+    a, b = mm["booths"]
+    other = services.create_session(mm["summit"], title_zh="海信集团产才融合对接会", title_en="", host_org_zh="海信集团",
+                                    host_org_en="", kind="enterprise", day=dt.date(2024, 11, 20),
+                                    start=dt.time(9, 0), end=dt.time(9, 30), slot_minutes=15)
+    h = services.add_booth(other, name_zh="海信视像研发中心", capacity=1)
+    reg, _t = mm["talents"][0]
+    services.book(reg, h, other.slots[0])
+    services.set_requests(reg, mm["session"], [a.id], [])
+    services.run_scheduler(mm["session"])
+    meeting = db.session.scalar(select(Meeting).where(Meeting.session_id == mm["session"].id))
+    assert meeting.slot.starts_at >= other.slots[0].ends_at  # not 09:00-09:15, when it is at Hisense
+
+
+def test_export_xlsx_reads_back(client, db, mm, login):
+    a, b = mm["booths"]
+    for reg, _t in mm["talents"]:
+        services.set_requests(reg, mm["session"], [b.id], [])
+    services.run_scheduler(mm["session"])
+    services.publish(mm["session"], notify=False)
+    m = db.session.scalar(select(Meeting).order_by(Meeting.id))
+    services.mark(m, "held", "in_depth", "谈得很好")
+    login("organizer")
+    r = client.get(f"/matchmaking/sessions/{mm['session'].id}/export.xlsx")
+    assert r.status_code == 200
+    wb = load_workbook(io.BytesIO(r.data))
+    rows = list(wb.worksheets[0].iter_rows(values_only=True))
+    assert len(rows) == 5 and rows[0][0] == "日期"
+    assert any(row[8] == "深入洽谈" and row[10] == "谈得很好" for row in rows[1:])
+    figures = dict(wb.worksheets[1].iter_rows(values_only=True))
+    assert figures["已洽谈"] == 1 if "已洽谈" in figures else figures["Held"] == 1
+
+
+def test_dashboard_figures(app, db, mm):
+    from summit.matchmaking import dashboard
+
+    b = mm["booths"][1]
+    for reg, _t in mm["talents"]:
+        services.set_requests(reg, mm["session"], [b.id], [])
+    services.run_scheduler(mm["session"])
+    services.publish(mm["session"], notify=False)
+    ms = db.session.scalars(select(Meeting).order_by(Meeting.id)).all()
+    services.mark(ms[0], "held", "intent_to_sign")
+    services.mark(ms[1], "no_show")
+    with app.test_request_context("/?lang=en"):
+        sections = dashboard.figures(mm["summit"])
+    section = sections[0]
+    assert section["key"] == "matchmaking"
+    stats = {s["label"]: s["value"] for s in section["stats"]}
+    assert stats["Meetings"] == 4 and stats["Held"] == 1 and stats["No-show rate"] == "50%"
+    assert section["tables"][0]["rows"][0][2] == 4
+    assert all(c["kind"] in ("bar", "line") for c in section["charts"])
+
+
+def test_cli_schedule(app, tmp_path):
+    data = {"slots": ["s1", "s2"], "booths": [{"id": "X", "capacity": 1, "unavailable": []}],
+            "talents": [{"id": "a", "unavailable": ["s1"]}, {"id": "b", "unavailable": []}],
+            "requests": [{"talent": "a", "booth": "X", "weight": 3}, {"talent": "b", "booth": "X", "weight": 2}]}
+    src, out = tmp_path / "in.json", tmp_path / "out.json"
+    src.write_text(json.dumps(data))
+    runner = app.test_cli_runner()
+    result = runner.invoke(args=["schedule", str(src), "-o", str(out)])
+    assert result.exit_code == 0, result.output
+    got = json.loads(out.read_text())
+    assert set(got) == {"meetings", "objective", "bound", "seconds"}
+    assert sorted(got["meetings"], key=lambda m: m["slot"]) == [{"talent": "b", "booth": "X", "slot": "s1"},
+                                                                 {"talent": "a", "booth": "X", "slot": "s2"}]
+    assert got["objective"] == 5 and got["bound"] == 5
+    src.write_text("{not json")
+    assert "not valid JSON" in runner.invoke(args=["schedule", str(src)]).output
+    src.write_text(json.dumps({**data, "requests": [{"talent": "zz", "booth": "X", "weight": 1}]}))
+    bad = runner.invoke(args=["schedule", str(src)])
+    assert bad.exit_code != 0 and "unknown talent" in bad.output
+
+
+def test_demo_sessions(app, db, demo_summit):
+    from summit.matchmaking import demo
+
+    with app.test_request_context("/"):
+        lines = list(demo.load(demo_summit))
+        assert len(lines) == 6
+        assert list(demo.load(demo_summit)) == []  # idempotent
+    sessions = {s.host_org_zh: s for s in services.sessions_of(demo_summit)}
+    assert len(sessions["中国海洋大学"].booths) == 17 and len(sessions["青岛大学"].booths) == 13
+    assert len(sessions["青岛科技大学"].booths) == 10
+    assert {"海尔集团", "海信集团", "歌尔股份"} <= set(sessions)
+    ouc = services.figures_for(sessions["中国海洋大学"])
+    assert ouc["talents"] == 40 and ouc["held"] > 0 and ouc["meetings"] > 0
+    assert db.session.scalar(select(func.count()).select_from(Meeting).where(Meeting.published_at.is_(None))) == 0
+    assert all(s.last_run["objective"] == s.last_run["bound"] for s in sessions.values())
+
+
+def test_remove_booth(client, db, mm, login):
+    a, b = mm["booths"]
+    reg, _t = mm["talents"][0]
+    services.set_requests(reg, mm["session"], [a.id, b.id], [])
+    services.run_scheduler(mm["session"])
+    services.publish(mm["session"], notify=False)
+    a_id, b_id = a.id, b.id
+    held = db.session.scalar(select(Meeting).where(Meeting.booth_id == b_id))
+    services.mark(held, "held")
+    login("organizer")
+    assert client.post(f"/matchmaking/booths/{b_id}/delete", headers={"Accept": "application/json"}).status_code == 409
+    assert client.post(f"/matchmaking/booths/{a_id}/delete").status_code == 303
+    db.session.rollback()
+    assert db.session.get(Booth, a_id) is None and db.session.get(Booth, b_id) is not None
+    assert db.session.scalar(select(func.count()).select_from(Meeting).where(Meeting.booth_id == a_id)) == 0
