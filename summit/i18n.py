@@ -22,8 +22,9 @@ PROJECT = PACKAGE.parent
 TEMPLATES = PROJECT / "templates"
 # Catalogs of Chinese live in "zh": Babel reads zh_CN as zh_Hans_CN and falls back to zh.
 LOCALES = ("zh", "en")
-METHOD_MAP = [("**.py", "python"), ("**.html", "jinja2")]
-OPTIONS = {"**.html": {"extensions": "jinja2.ext.do"}}
+# Mail bodies are Jinja templates too (.txt beside .html).
+METHOD_MAP = [("**.py", "python"), ("**.html", "jinja2"), ("**.txt", "jinja2")]
+OPTIONS = {"**.html": {"extensions": "jinja2.ext.do"}, "**.txt": {"extensions": "jinja2.ext.do"}}
 
 
 def catalogs() -> dict[str, Path]:
@@ -117,6 +118,26 @@ def missing() -> list[str]:
     return problems
 
 
+def conflicts() -> list[str]:
+    """Message ids translated differently by two catalogs. Flask-Babel merges the catalogs into
+    one, so only one of the translations would ever show, depending on load order."""
+    seen: dict[str, tuple[str, str]] = {}
+    problems = []
+    for name in catalogs():
+        path = _po_path(name, "zh")
+        if not path.exists():
+            continue
+        with path.open("rb") as fh:
+            for message in read_po(fh):
+                if not message.id or not isinstance(message.id, str) or message.context or not message.string:
+                    continue
+                earlier = seen.setdefault(message.id, (name or "shared", message.string))
+                if earlier[1] != message.string:
+                    problems.append(f"{name or 'shared'}: {message.id!r} is {message.string!r}, "
+                                    f"but {earlier[0]} says {earlier[1]!r}")
+    return problems
+
+
 def translate(name: str, strings: dict[str, str]) -> int:
     """Set zh_CN translations of catalog `name` ("shared" for the layout's); returns how many."""
     name = "" if name == "shared" else name
@@ -146,7 +167,7 @@ def main(argv: list[str]) -> int:
 
         print(translate(argv[1], json.load(sys.stdin)), "translated")
     elif command == "check":
-        problems = missing()
+        problems = missing() + conflicts()
         for line in problems:
             print(line)
         return 1 if problems else 0
