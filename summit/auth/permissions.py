@@ -14,6 +14,9 @@ from summit.extensions import db
 
 def bearer_token() -> ApiToken | None:
     """The API token in `Authorization: Bearer ...`, if it is valid and not revoked."""
+    if "api_token_looked_up" in g:  # the CSRF hook and the role check both ask; look up once
+        return g.get("api_token")
+    g.api_token_looked_up = True
     header = request.headers.get("Authorization", "")
     if not header.lower().startswith("bearer "):
         return None
@@ -49,6 +52,8 @@ def role_required(*roles: str, allow_token: bool = False):
                     abort(403)
                 return view(*args, **kwargs)
             if not current_user.is_authenticated:
+                if request.path.startswith("/api/"):
+                    abort(401)  # a program, not a person: no login page
                 from summit.extensions import login_manager
 
                 return login_manager.unauthorized()

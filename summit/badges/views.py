@@ -17,7 +17,7 @@ from summit.badges.layouts import LAYOUTS
 from summit.badges.models import Badge, PrintBatch
 from summit.core.models import Job, Summit
 from summit.core.nav import NavItem
-from summit.extensions import csrf, db, limiter
+from summit.extensions import db, limiter
 from summit.registration.models import Category, Registration
 
 bp = Blueprint("badges", __name__)
@@ -58,11 +58,10 @@ def _checkin_limit() -> str:
             or "120 per minute")
 
 
-def _csrf_unless_token() -> None:
-    """Pages send the X-CSRFToken header; devices with a bearer token are exempt.
-
-    Also ends the authentication's own small write (the token's last use), so that the
-    deciding service starts its transaction clean."""
+def _end_token_write() -> None:
+    """Ends the authentication's own small write (the token's last use), so that the deciding
+    service starts its transaction clean. (CSRF: pages send the X-CSRFToken header, devices a
+    bearer token; the app-wide check in summit.core.security tells them apart.)"""
     if request.headers.get("Authorization"):
         token = g.get("api_token")
         if token is not None and not _last_use_is_news(token):
@@ -74,9 +73,6 @@ def _csrf_unless_token() -> None:
             # Only the token's last-use time was lost to a concurrent writer (SQLite cannot
             # upgrade a stale read snapshot); the scan itself is decided next, under the lock.
             db.session.rollback()
-        return
-    if current_app.config.get("WTF_CSRF_ENABLED", True):
-        csrf.protect()
 
 
 def _last_use_is_news(token) -> bool:
@@ -193,11 +189,10 @@ def checkin_page():
 
 
 @bp.route("/api/v1/checkin", methods=["POST"])
-@csrf.exempt
 @limiter.limit(_checkin_limit, key_func=_device_key)
 @role_required("checkin", allow_token=True)
 def api_checkin():
-    _csrf_unless_token()
+    _end_token_write()
     body = request.get_json(silent=True)
     if not isinstance(body, dict) or not isinstance(body.get("code"), str) or not body["code"].strip():
         return jsonify({"error": _("Send a JSON body with the scanned code: {\"code\": \"...\"}."), "status": 400}), 400
@@ -207,12 +202,11 @@ def api_checkin():
 
 
 @bp.route("/api/v1/checkin/registrations/<int:registration_id>", methods=["POST"])
-@csrf.exempt
 @limiter.limit(_checkin_limit, key_func=_device_key)
 @role_required("checkin", allow_token=True)
 def api_checkin_registration(registration_id: int):
     """Check in someone found by search (no badge at hand)."""
-    _csrf_unless_token()
+    _end_token_write()
     staff_id, token_id, device = _actor()
     result = services.check_in("", staff_id, token_id, device, registration_id=registration_id, locale=_locale())
     if result["status"] == "unknown":
@@ -221,10 +215,9 @@ def api_checkin_registration(registration_id: int):
 
 
 @bp.route("/api/v1/checkin/<int:checkin_id>/undo", methods=["POST"])
-@csrf.exempt
 @role_required("checkin", allow_token=True)
 def api_undo(checkin_id: int):
-    _csrf_unless_token()
+    _end_token_write()
     try:
         row = services.undo_checkin(checkin_id, current_user.id if current_user.is_authenticated and not g.get("api_token") else None)
     except services.BadgeError as exc:

@@ -23,9 +23,9 @@ def test_openapi_has_the_core_part_and_is_valid(client):
 def test_features_api_spec_is_picked_up(app, monkeypatch):
     real = summit.feature_modules
     fake = types.SimpleNamespace(
-        PATHS={"/api/v1/checkins": {"post": {"summary": "Scan a badge", "security": [{"bearerAuth": []}],
+        PATHS={"/api/v1/probe-things": {"post": {"summary": "Scan a badge", "security": [{"bearerAuth": []}],
                                              "responses": {"200": {"description": "ok"}}}}},
-        SCHEMAS={"Scan": {"type": "object", "properties": {"code": {"type": "string"}}}})
+        SCHEMAS={"ProbeThing": {"type": "object", "properties": {"code": {"type": "string"}}}})
 
     def feature_modules(name):
         yield from real(name)
@@ -34,8 +34,8 @@ def test_features_api_spec_is_picked_up(app, monkeypatch):
 
     monkeypatch.setattr(summit, "feature_modules", feature_modules)
     spec = app.test_client().get("/api/v1/openapi.json").json
-    assert "/api/v1/checkins" in spec["paths"] and "Scan" in spec["components"]["schemas"]
-    assert "401" in spec["paths"]["/api/v1/checkins"]["post"]["responses"]
+    assert "/api/v1/probe-things" in spec["paths"] and "ProbeThing" in spec["components"]["schemas"]
+    assert "401" in spec["paths"]["/api/v1/probe-things"]["post"]["responses"]
 
 
 def test_every_api_route_is_described(app):

@@ -105,10 +105,10 @@ def test_a_valid_bearer_token_replaces_the_csrf_token(app, db, make_user):
     assert client.post("/api/v1/probe", headers={"Authorization": f"Bearer {plain}"}).json == {"ok": True}
     # A wrong role: the token is valid, the role check refuses.
     assert client.post("/api/v1/probe", headers={"Authorization": f"Bearer {judge_plain}"}).status_code == 403
-    # Unknown or revoked tokens get no pass: the CSRF check refuses first.
+    # Unknown or revoked tokens get no pass, before any view runs.
     for bad in ("made-up", revoked_plain):
         response = client.post("/api/v1/probe", headers={"Authorization": f"Bearer {bad}"})
-        assert response.status_code == 400 and response.json["status"] == 400
+        assert response.status_code == 401 and response.json["status"] == 401
     # A logged-in organizer's browser still needs the CSRF token on the same route.
     browser = _organizer_client(app, make_user)
     assert browser.post("/api/v1/probe").status_code == 400
