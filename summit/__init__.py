@@ -91,6 +91,16 @@ def create_app(config: dict | None = None) -> Flask:
     for _feature, _module in feature_modules("models"):
         pass
 
+    # Ids in URLs stop at PostgreSQL's integer range: a larger one is a 404, not a database error.
+    from werkzeug.routing import IntegerConverter
+
+    class IdConverter(IntegerConverter):
+        def __init__(self, map, *args, **kwargs):
+            kwargs.setdefault("max", 2**31 - 1)
+            super().__init__(map, *args, **kwargs)
+
+    app.url_map.converters["int"] = IdConverter
+
     nav, home_links = [], []
     for feature, views in feature_modules("views"):
         app.register_blueprint(views.bp)

@@ -91,3 +91,14 @@ def test_schema_matches_models(db):
     """Every table of the models exists after the migrations."""
     tables = set(inspect(db.engine).get_table_names())
     assert set(db.metadata.tables) <= tables
+
+
+def test_an_id_beyond_the_database_range_is_not_found(client, make_user, login):
+    login("organizer")
+    assert client.get("/api/v1/registrations/99999999999999999999/badge.pdf").status_code == 404
+    assert client.get("/api/v1/registrations/2147483648/badge.pdf").status_code == 404
+
+
+def test_programs_get_401_not_a_login_page(client):
+    response = client.get("/api/v1/checkin/stats")
+    assert response.status_code == 401 and response.json["status"] == 401
