@@ -84,12 +84,12 @@ def test_wedge_scanner_camera_and_undo(server, make_user, make_registration, bad
         assert "已签到过" in page.inner_text("#verdict")
         page.keyboard.type("QSNOTAREALCODE")
         page.keyboard.press("Enter")
-        page.wait_for_function("document.querySelector('#verdict').innerText.includes('无效二维码')")
+        page.wait_for_function("() => document.querySelector('#verdict').innerText.includes('无效二维码')")
 
         page.click("#camera-btn")
-        page.wait_for_function("document.querySelector('#verdict').innerText.includes('王㛃')", timeout=20000)
+        page.wait_for_function("() => document.querySelector('#verdict').innerText.includes('王㛃')", timeout=20000)
         assert "签到成功" in page.inner_text("#verdict")
         page.click("#undo-btn")
-        page.wait_for_function("document.querySelector('#verdict').innerText.includes('已撤销签到')")
+        page.wait_for_function("() => document.querySelector('#verdict').innerText.includes('已撤销签到')")
         assert outside == []
         browser.close()

@@ -86,7 +86,7 @@ def test_offline_submission_arrives_once(live_server, db, contest, add_entry, pa
         page.wait_for_selector(".crit")
         assert page.locator(".submit").is_disabled()
         # The tablet reloads the page while the Wi-Fi is down: the service worker's copy serves it.
-        page.wait_for_function("navigator.serviceWorker && navigator.serviceWorker.controller !== null")
+        page.wait_for_function("() => navigator.serviceWorker && navigator.serviceWorker.controller !== null")
         page.wait_for_timeout(500)
         context.set_offline(True)
         page.reload()
