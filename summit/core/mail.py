@@ -19,6 +19,7 @@ from pathlib import Path
 from flask import current_app
 from sqlalchemy import select
 
+from summit.core.database import begin_write
 from summit.core.models import OutboundMail, utcnow
 from summit.extensions import db
 
@@ -77,6 +78,9 @@ def deliver_due(limit: int = 100) -> dict[str, int]:
     """Try every due message once; returns counts of sent, logged and deferred."""
     config = current_app.config
     now = utcnow()
+    # Every write here starts with begin_write(): on SQLite a read transaction that later
+    # writes fails at once ("database is locked") when a registration committed meanwhile.
+    begin_write()
     due = db.session.scalars(
         select(OutboundMail)
         .where(OutboundMail.status == "queued", OutboundMail.next_attempt_at <= now)
@@ -88,6 +92,7 @@ def deliver_due(limit: int = 100) -> dict[str, int]:
     if not due:
         return counts
     if not config.get("MAIL_SERVER"):
+        begin_write()
         for mail in due:
             log.info("mail (no SMTP server configured)",
                      extra={"fields": {"to": mail.to_addr, "subject": mail.subject, "body": mail.body_text}})
@@ -103,6 +108,7 @@ def deliver_due(limit: int = 100) -> dict[str, int]:
         if config.get("MAIL_USERNAME"):
             smtp.login(config["MAIL_USERNAME"], config["MAIL_PASSWORD"] or "")
     except (smtplib.SMTPException, OSError) as exc:
+        begin_write()
         for mail in due:
             _defer(mail, exc)
             counts["deferred"] += 1
@@ -113,9 +119,11 @@ def deliver_due(limit: int = 100) -> dict[str, int]:
             try:
                 smtp.send_message(build_message(mail, config["MAIL_SENDER"]))
             except (smtplib.SMTPException, OSError) as exc:
+                begin_write()
                 _defer(mail, exc)
                 counts["deferred"] += 1
             else:
+                begin_write()
                 mail.status = "sent"
                 mail.sent_at = utcnow()
                 mail.attempts += 1
