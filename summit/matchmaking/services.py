@@ -19,6 +19,7 @@ from summit.matchmaking import rules
 from summit.matchmaking.models import (MEETING_STATUSES, OUTCOMES, Booth, Meeting, MeetingRequest,
                                        RecruitmentSession, Slot, TalentProfile)
 from summit.matchmaking.scheduler import schedule as solve
+from summit.programme.hooks import personal_agenda_items
 from summit.registration.models import Registration
 
 CV_MAX_BYTES = 10 * 1024 * 1024
@@ -571,4 +572,20 @@ def figures_for(session: RecruitmentSession) -> dict:
                                         .where(MeetingRequest.session_id == session.id)) or 0
     out["talents"] = db.session.scalar(select(func.count(func.distinct(MeetingRequest.registration_id)))
                                        .where(MeetingRequest.session_id == session.id)) or 0
+    return out
+
+
+# ---------------------------------------------------------------- the attendee's personal agenda
+
+@personal_agenda_items.connect
+def agenda_items(registration: Registration, locale: str = "zh_CN", **extra) -> list[dict]:
+    """The published booth meetings on the attendee's agenda (the programme's /me/<token> page and
+    its .ics), with the same uid as the session's own calendar file."""
+    out = []
+    with force_locale(locale):
+        for m in meetings_of(registration):
+            out.append({"start": m.slot.starts_at, "end": m.slot.ends_at, "kind": "meeting",
+                        "title": f"{m.booth.name(locale)} · {m.session.host_org(locale)}",
+                        "room": " · ".join(x for x in (m.session.room(locale), _("table %(n)s", n=m.booth.table_no)) if x),
+                        "note": m.session.title(locale), "uid": f"meeting-{m.id}@qianshan-summit"})
     return out
