@@ -119,7 +119,9 @@ def test_a4_agenda_and_cv_link(client, db, mm, login, pdf_bytes):
     page = client.get(f"/host/booths/{a.id}/agenda")
     assert page.status_code == 200
     assert "王㛃" in page.text and "青岛大学" in page.text and f"/matchmaking/cv/{reg.id}" in page.text
-    assert "size: A4" in page.text
+    # The page prints on A4: its own stylesheet says so (the CSP refuses a <style> block).
+    assert "/static/matchmaking/booth_agenda.css" in page.text
+    assert "size: A4" in client.get("/static/matchmaking/booth_agenda.css").text
     cv = client.get(f"/matchmaking/cv/{reg.id}")
     assert cv.status_code == 200 and cv.data.startswith(b"%PDF")
     client.post("/logout")
