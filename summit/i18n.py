@@ -6,6 +6,9 @@ default locale and must be complete.
     python -m summit.i18n compile                write the .mo files (make does this)
     python -m summit.i18n check                  list untranslated messages, exit 1 if any
     python -m summit.i18n translate FEATURE < zh.json   set zh_CN strings from {"msgid": "译文"}
+
+A message with a context (pgettext("round", "Kind")) is keyed "round\\u0004Kind" in that JSON,
+as gettext keys it; a bare "Kind" sets only the message without a context.
 """
 from __future__ import annotations
 
@@ -50,7 +53,8 @@ def extract(name: str) -> Catalog:
             continue
         for filename, lineno, message, comments, context in extract_from_dir(
             folder, METHOD_MAP, OPTIONS, keywords={"_": None, "gettext": None, "ngettext": (1, 2),
-                                                   "lazy_gettext": None, "_l": None, "pgettext": ((1, "c"), 2)}
+                                                   "lazy_gettext": None, "_l": None, "pgettext": ((1, "c"), 2),
+                                                   "lazy_pgettext": ((1, "c"), 2)}
         ):
             if not recursive and "/" in filename.replace("\\", "/"):
                 continue
@@ -94,6 +98,16 @@ def compile_all() -> None:
                 write_mo(fh, catalog)
 
 
+def _key(message) -> str:
+    """gettext's key of a message: "context\x04msgid" when it has a context."""
+    msgid = message.id if isinstance(message.id, str) else message.id[0]
+    return f"{message.context}\x04{msgid}" if message.context else msgid
+
+
+def _shown(key: str) -> str:
+    return repr(key.replace("\x04", " | ")) if "\x04" in key else repr(key)
+
+
 def missing() -> list[str]:
     """Messages in the code with no zh_CN translation (or a fuzzy one)."""
     problems = []
@@ -103,18 +117,18 @@ def missing() -> list[str]:
         translated = {}
         if path.exists():
             with path.open("rb") as fh:
-                translated = {m.id if isinstance(m.id, str) else m.id[0]: m for m in read_po(fh) if m.id}
+                translated = {_key(m): m for m in read_po(fh) if m.id}
         for message in template:
             if not message.id:
                 continue
-            key = message.id if isinstance(message.id, str) else message.id[0]
+            key = _key(message)
             found = translated.get(key)
             string = found.string if found else None
             if isinstance(string, (list, tuple)):
                 string = string[0]
             if not string or (found is not None and found.fuzzy):
                 where = message.locations[0] if message.locations else ("?", 0)
-                problems.append(f"{name or 'shared'}: {key!r} ({Path(where[0]).name}:{where[1]})")
+                problems.append(f"{name or 'shared'}: {_shown(key)} ({Path(where[0]).name}:{where[1]})")
     return problems
 
 
@@ -129,11 +143,12 @@ def conflicts() -> list[str]:
             continue
         with path.open("rb") as fh:
             for message in read_po(fh):
-                if not message.id or not isinstance(message.id, str) or message.context or not message.string:
+                if not message.id or not isinstance(message.id, str) or not message.string:
                     continue
-                earlier = seen.setdefault(message.id, (name or "shared", message.string))
+                key = _key(message)
+                earlier = seen.setdefault(key, (name or "shared", message.string))
                 if earlier[1] != message.string:
-                    problems.append(f"{name or 'shared'}: {message.id!r} is {message.string!r}, "
+                    problems.append(f"{name or 'shared'}: {_shown(key)} is {message.string!r}, "
                                     f"but {earlier[0]} says {earlier[1]!r}")
     return problems
 
@@ -146,7 +161,7 @@ def translate(name: str, strings: dict[str, str]) -> int:
         catalog = read_po(fh, locale="zh")
     done = 0
     for message in catalog:
-        key = message.id if isinstance(message.id, str) else (message.id[0] if message.id else None)
+        key = _key(message) if message.id else None
         if key in strings:
             message.string = strings[key] if isinstance(message.id, str) else (strings[key],) * 2
             message.flags.discard("fuzzy")

@@ -1,6 +1,6 @@
 from __future__ import annotations
 
-from flask_babel import lazy_gettext as _l
+from flask_babel import lazy_gettext as _l, lazy_pgettext
 from flask_wtf import FlaskForm
 from flask_wtf.file import FileField
 from wtforms import (BooleanField, DateField, FieldList, FloatField, Form, FormField, IntegerField, SelectField,
@@ -77,7 +77,7 @@ class OverrideForm(FlaskForm):
 class RoundForm(FlaskForm):
     name_zh = StringField(_l("Name (Chinese)"), validators=[DataRequired(), Length(max=100)])
     name_en = StringField(_l("Name (English)"), validators=[DataRequired(), Length(max=100)])
-    kind = SelectField(_l("Kind"), choices=[("online", _l("Online review")), ("roadshow", _l("Live roadshow"))])
+    kind = SelectField(lazy_pgettext("round", "Kind"), choices=[("online", _l("Online review")), ("roadshow", _l("Live roadshow"))])
     status = SelectField(_l("Status"), choices=[("draft", _l("Draft")), ("open", _l("Open for scoring")),
                                                 ("closed", _l("Closed"))])
     method = SelectField(_l("Aggregation"), choices=[("mean", _l("Mean")), ("trimmed", _l("Trimmed mean")),

@@ -8,7 +8,7 @@ import numbers
 import datetime as dt
 from zoneinfo import ZoneInfo
 
-from flask_babel import get_locale, gettext as _
+from flask_babel import get_locale, gettext as _, pgettext
 from sqlalchemy import func, select
 
 from summit.core.models import Summit
@@ -63,7 +63,7 @@ def core_section(summit: Summit) -> dict:
         "key": "core_registrations",
         "title": _("Registrations (core data)"),
         "stats": [
-            {"label": _("Registrations"), "value": total},
+            {"label": pgettext("count", "Registrations"), "value": total},
             {"label": _("Approved"), "value": by_status["approved"]},
             {"label": _("Awaiting approval"), "value": by_status["pending"]},
             {"label": _("Waitlisted"), "value": by_status["waitlisted"]},

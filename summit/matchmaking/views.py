@@ -569,7 +569,7 @@ def outcome_labels() -> dict[str, str]:
 def _xlsx_labels() -> dict:
     return {
         "sheet_meetings": _("Meetings"), "sheet_figures": _("Figures"),
-        "columns": [_("Date"), _("Time"), _("Table"), _("Booth"), _("Name"), _("Organisation"), _("Title"),
+        "columns": [_("Date"), _("Time"), _("Table"), _("Booth"), _("Name"), _("Organisation"), _("Title or position"),
                     _("Status"), _("Outcome"), _("Source"), _("Note")],
         "status": {"planned": _("Planned"), "held": _("Held"), "no_show": _("No-show")},
         "outcome": outcome_labels(),

@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import io
 
-from flask_babel import force_locale, gettext as _
+from flask_babel import force_locale, gettext as _, pgettext
 from openpyxl import Workbook
 from openpyxl.styles import Font
 from openpyxl.utils import get_column_letter
@@ -47,7 +47,7 @@ def _build(summit: Summit, locale: str) -> bytes:
         [_("Open technology needs"), counts["needs"]], [_("Matches"), counts["matches"]],
         [_("Interests"), counts["interests"]]], first=True)
     results = services.results_of(summit)
-    _sheet(wb, _("Results"), [_("ID"), _("Title"), _("University or institute"), _("Team"), _("Fields"),
+    _sheet(wb, pgettext("research", "Results"), [_("ID"), _("Title"), _("University or institute"), _("Team"), _("Fields"),
                               _("Maturity"), _("Patents"), _("Cooperation wanted"), _("Contact person"),
                               _("Contact phone"), _("Contact email"), _("Status"), _("Interests"), _("Submitted")],
            [[r.id, r.title, r.institution, r.team.replace("\n", "、"), tag_names(r.fields),
@@ -61,12 +61,12 @@ def _build(summit: Summit, locale: str) -> bytes:
            [[n.id, n.enterprise, n.title, tag_names(n.fields), str(labels.BUDGET.get(n.budget, n.budget)),
              n.description, n.contact_name, n.contact_phone, n.contact_email,
              str(labels.NEED_STATUS.get(n.status, n.status))] for n in needs])
-    _sheet(wb, _("Matches"), [_("Result"), _("University or institute"), _("Need"), _("Enterprise"), _("Score"),
+    _sheet(wb, _("Matches"), [_("Result"), _("University or institute"), _("Need"), _("Enterprise"), pgettext("match", "Score"),
                               _("Shared fields"), _("Shared key terms")],
            [[found["results"][p["result_id"]].title, found["results"][p["result_id"]].institution,
              found["needs"][p["need_id"]].title, found["needs"][p["need_id"]].enterprise, p["score"],
              tag_names(p["shared_fields"]), "、".join(p["shared_terms"])] for p in found["pairs"]])
-    _sheet(wb, _("Interests"), [_("Registered"), _("Result"), _("University or institute"), _("Name"),
+    _sheet(wb, _("Interests"), [pgettext("interest", "Registered"), _("Result"), _("University or institute"), _("Name"),
                                 _("Organisation"), _("Contact"), _("You are"), _("Cooperation"), _("Note"),
                                 _("Follow-up"), _("Follow-up note")],
            [[_local(i.created_at), i.result.title, i.result.institution, i.name, i.organisation, i.contact,

@@ -1,5 +1,5 @@
 """Display names of the codes this feature keeps (translated lazily)."""
-from flask_babel import lazy_gettext as _l
+from flask_babel import lazy_gettext as _l, lazy_pgettext
 
 ITEM_KIND = {
     "opening": _l("Opening ceremony"),
@@ -26,7 +26,7 @@ FOLLOW_UP = {"new": _l("New"), "contacted": _l("Contacted"), "negotiating": _l("
 BUDGET = {"lt50": _l("Under 500,000 yuan"), "50_200": _l("0.5–2 million yuan"), "200_500": _l("2–5 million yuan"),
           "500_1000": _l("5–10 million yuan"), "gt1000": _l("Over 10 million yuan"), "negotiable": _l("Negotiable")}
 RESULT_STATUS = {"draft": _l("Draft"), "submitted": _l("Submitted"), "withdrawn": _l("Withdrawn")}
-NEED_STATUS = {"draft": _l("Draft"), "open": _l("Open"), "closed": _l("Closed")}
+NEED_STATUS = {"draft": _l("Draft"), "open": lazy_pgettext("need status", "Open"), "closed": _l("Closed")}
 
 
 def choices(mapping: dict) -> list[tuple[str, object]]:

@@ -1,7 +1,7 @@
 """Translated labels of the fixed choices (status, degree, programme parts, ...)."""
 from __future__ import annotations
 
-from flask_babel import lazy_gettext as _l
+from flask_babel import lazy_gettext as _l, lazy_pgettext
 
 STATUS_LABELS = {
     "pending": _l("Awaiting approval"),
@@ -35,4 +35,4 @@ QUESTION_KINDS = {
     "number": _l("Number"),
     "date": _l("Date"),
 }
-SOURCE_LABELS = {"online": _l("Online"), "import": _l("Imported"), "organizer": _l("Entered by an organizer")}
+SOURCE_LABELS = {"online": lazy_pgettext("registration source", "Online"), "import": _l("Imported"), "organizer": _l("Entered by an organizer")}

@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import datetime as dt
 
-from flask_babel import get_locale, gettext as _
+from flask_babel import get_locale, gettext as _, pgettext
 from sqlalchemy import func, select
 
 from summit.extensions import db
@@ -52,7 +52,7 @@ def figures(summit) -> list[dict]:
         "key": "registration",
         "title": _("Registration"),
         "stats": [
-            {"label": _("Registrations"), "value": total},
+            {"label": pgettext("count", "Registrations"), "value": total},
             {"label": _("Coming (approved or awaiting approval)"), "value": active},
             {"label": _("Awaiting approval"), "value": status_counts.get("pending", 0)},
             {"label": _("On the waitlist"), "value": status_counts.get("waitlisted", 0)},
