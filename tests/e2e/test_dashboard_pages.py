@@ -12,16 +12,16 @@ def test_dashboard_renders_charts_and_refreshes(make_page, screenshot, device):
     page = make_page(device, role="organizer")
     response = page.goto("/dashboard/")
     assert response.status == 200 and "/dashboard/" in page.url
-    chart = page.locator("figure:has-text('各类别已通过人数') svg.summit-chart")
+    chart = page.locator("figure:has-text('各类别拟参会人数') svg.summit-chart")
     assert chart.is_visible()
     box = chart.bounding_box()
     assert box["width"] > 200 and box["height"] > 40
     assert "高层次人才" in chart.inner_html()  # Chinese labels are text in the SVG
     # The table fallback opens.
-    figure = page.locator("figure:has-text('各类别已通过人数')")
+    figure = page.locator("figure:has-text('各类别拟参会人数')")
     figure.locator("details summary").click()
     assert figure.locator("details[open] table tbody tr").count() == 6  # one row per category
-    assert page.locator("figure:has-text('累计报名人数') svg.summit-chart path").count() == 1
+    assert page.locator("figure:has-text('报名人数累计') svg.summit-chart path").count() == 1
     assert page.evaluate("document.documentElement.scrollWidth <= window.innerWidth + 1")
     screenshot(page, "dashboard")
     if device == "desktop":  # the sections are fetched again (every 2 s on the test server)
