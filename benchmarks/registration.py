@@ -63,8 +63,19 @@ def person(i: int, categories: dict[str, int]) -> dict:
             "consent": "y"}
 
 
-def prepare_database(url: str, env: dict) -> dict[str, int]:
-    """A fresh schema through the migrations, one open summit, two categories, an organizer."""
+def bench_env(url: str, folder: Path) -> dict:
+    """The server's environment: a scratch database and instance folder, no rate limits (every
+    client comes from 127.0.0.1), no mail server."""
+    env = {**os.environ, "SUMMIT_DATABASE_URL": url, "SUMMIT_INSTANCE_DIR": str(folder),
+           "SUMMIT_SECRET_KEY": "benchmark-secret", "SUMMIT_RATELIMIT": "0", "SUMMIT_LOG_FORMAT": "json",
+           "SUMMIT_LOG_LEVEL": "INFO", "PYTHONPATH": str(ROOT)}
+    env.pop("SUMMIT_MAIL_SERVER", None)
+    return env
+
+
+def fresh_schema(url: str, env: dict) -> None:
+    """An empty database built by the migrations (on PostgreSQL the database is dropped and
+    created again, so it need not exist yet)."""
     if url.startswith("postgresql"):
         from sqlalchemy import create_engine, text
 
@@ -76,6 +87,11 @@ def prepare_database(url: str, env: dict) -> dict[str, int]:
         admin.dispose()
     subprocess.run([PYTHON, "-m", "summit.cli", "init-db"], cwd=ROOT, env=env, check=True,
                    stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+
+
+def prepare_database(url: str, env: dict) -> dict[str, int]:
+    """A fresh schema through the migrations, one open summit, two categories, an organizer."""
+    fresh_schema(url, env)
     script = f"""
 import datetime as dt
 from summit import create_app
@@ -262,10 +278,7 @@ def pct(values: list[float], q: float) -> float:
 
 def run(kind: str, url: str, total: int, clients: int, list_rows: int) -> bool:
     folder = Path(tempfile.mkdtemp(prefix=f"summit-bench-{kind}-"))
-    env = {**os.environ, "SUMMIT_DATABASE_URL": url, "SUMMIT_INSTANCE_DIR": str(folder),
-           "SUMMIT_SECRET_KEY": "benchmark-secret", "SUMMIT_RATELIMIT": "0", "SUMMIT_LOG_FORMAT": "json",
-           "SUMMIT_LOG_LEVEL": "INFO", "PYTHONPATH": str(ROOT)}
-    env.pop("SUMMIT_MAIL_SERVER", None)
+    env = bench_env(url, folder)
     categories = prepare_database(url, env)
     port = free_port()
     proc = start_gunicorn(env, port, folder / "gunicorn.log")

@@ -6,6 +6,7 @@ import secrets
 from sqlalchemy import func, select
 
 from summit.auth.models import ROLES, ApiToken, User, hash_token
+from summit.core.database import begin_write
 from summit.core.models import utcnow
 from summit.extensions import db
 
@@ -36,6 +37,9 @@ def authenticate(email: str, password: str) -> User | None:
     user = db.session.scalar(select(User).where(func.lower(User.email) == email.strip().lower()))
     if user is None or not user.active or not user.check_password(password):
         return None
+    # SQLite cannot turn this read into a write once another request has committed (the
+    # "database is locked" 500 of a login among registrations): take the write lock first.
+    begin_write()
     user.last_login_at = utcnow()
     db.session.commit()
     return user
