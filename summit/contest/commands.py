@@ -3,6 +3,7 @@ from __future__ import annotations
 import json
 
 import click
+from flask.cli import with_appcontext
 
 from . import scoring
 
@@ -25,4 +26,33 @@ def rank(file):
     click.echo(json.dumps(result, ensure_ascii=False))
 
 
-COMMANDS = [rank]
+@click.command("certificates")
+@click.option("-o", "--output", required=True, type=click.Path(dir_okay=False, writable=True),
+              help="Where to write the PDF.")
+@click.option("--kind", type=click.Choice(["award", "member_award", "participation", "judge"]), default=None,
+              help="Only certificates of this kind.")
+@click.option("--track", type=click.Choice(["startup", "growth"]), default=None, help="Only this track's.")
+@click.option("--year", type=int, default=None, help="The summit's year (default: the current one).")
+@with_appcontext
+def certificates(output, kind, track, year):
+    """Print the summit's valid (not revoked) certificates to one PDF, one landscape A4 page each."""
+    from pathlib import Path
+
+    from sqlalchemy import select
+
+    from summit.core.models import Summit
+    from summit.extensions import db
+
+    from . import services
+
+    summit = db.session.scalar(select(Summit).where(Summit.year == year)) if year else Summit.current()
+    if summit is None:
+        raise click.ClickException("no such summit")
+    certs = services.certificate_list(summit, kind, track, include_revoked=False)
+    if not certs:
+        raise click.ClickException("no valid certificate matches; issue them on the certificates page first")
+    Path(output).write_bytes(services.render_certificates(certs))
+    click.echo(f"{len(certs)} certificate(s) written to {output}")
+
+
+COMMANDS = [rank, certificates]

@@ -202,3 +202,17 @@ def load(summit):
     if count:
         yield f"entries added: {count}"
     yield from _run_online_round(contest, rng)
+    yield from _issue_certificates(contest)
+
+
+def _issue_certificates(contest: Contest):
+    """Award certificates for the tracks whose awards are confirmed (none twice: issuing is idempotent)."""
+    from .models import Award
+
+    for track in contest.tracks:
+        if not db.session.scalar(select(func.count()).select_from(Award).where(
+                Award.track_id == track.id, Award.confirmed_at.is_not(None))):
+            continue
+        counts = services.issue_award_certificates(track)
+        if counts["issued"]:
+            yield f"{track.name_zh}: {counts['issued']} award certificates issued"

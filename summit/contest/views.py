@@ -495,6 +495,145 @@ def admin_export():
                     headers={"Content-Disposition": "attachment; filename=contest-scores.xlsx"})
 
 
+# ---------------------------------------------------------------- certificates
+
+CERT_KIND_LABELS = {
+    "award": _l("Award (team)"),
+    "member_award": _l("Award (team member)"),
+    "participation": _l("Participation"),
+    "judge": _l("Judge appointment"),
+}
+
+
+def _certificate(cert_id: int) -> Certificate:
+    contest = _contest()
+    cert = db.session.get(Certificate, cert_id)
+    if cert is None or cert.summit_id != contest.summit_id:
+        abort(404)
+    return cert
+
+
+def _certificate_filters() -> tuple[str, str]:
+    kind = request.values.get("kind", "")
+    track = request.values.get("track", "")
+    return (kind if kind in services.CERT_KINDS else ""), (track if track in ("startup", "growth") else "")
+
+
+def _certificates_page(status: int = 200):
+    contest = _contest()
+    kind, track = _certificate_filters()
+    certs = services.certificate_list(contest.summit, kind or None, track or None)
+    entries = {e.id: e for e in db.session.scalars(select(Entry).where(
+        Entry.id.in_({c.entry_id for c in certs if c.entry_id})))} if certs else {}
+    confirmed = {t.id: sum(1 for a in services.awards(t) if a.confirmed_at) for t in contest.tracks}
+    return render_template("contest/admin/certificates.html", contest=contest, certs=certs, entries=entries,
+                           kind=kind, track=track, kinds=CERT_KIND_LABELS, confirmed=confirmed,
+                           judges=len(services.summit_judges(contest.summit)),
+                           valid=sum(1 for c in certs if c.revoked_at is None)), status
+
+
+@bp.route("/contest/admin/certificates")
+@role_required("organizer")
+def admin_certificates():
+    return _certificates_page()
+
+
+@bp.route("/contest/admin/certificates/issue", methods=["POST"])
+@role_required("organizer")
+def admin_certificates_issue():
+    contest = _contest()
+    action = request.form.get("action", "")
+    try:
+        if action == "award":
+            track = services.track_by_code(contest, request.form.get("track", ""))
+            if track is None:
+                raise ContestError(_("Unknown track."), "track", 400)
+            counts = services.issue_award_certificates(track)
+        elif action == "participation":
+            counts = services.issue_participation_certificates(contest)
+        elif action == "judge":
+            counts = services.issue_judge_certificates(contest.summit)
+        else:
+            raise ContestError(_("Unknown certificate kind."), "kind", 400)
+    except ContestError as exc:
+        db.session.rollback()
+        flash(exc.message, "error")
+        return _certificates_page(exc.status)
+    message = _("%(issued)s certificates issued, %(kept)s already issued.", issued=counts["issued"],
+                kept=counts["kept"])
+    if counts.get("replaced"):
+        message += " " + _("%(n)s certificates of changed awards were revoked and issued anew.", n=counts["replaced"])
+    flash(message, "success")
+    return redirect(url_for("contest.admin_certificates"), 303)
+
+
+@bp.route("/contest/admin/certificates/<int:cert_id>/certificate.pdf")
+@role_required("organizer")
+def admin_certificate_pdf(cert_id: int):
+    cert = _certificate(cert_id)
+    if cert.revoked_at is not None:
+        abort(410)
+    response = current_app.response_class(services.certificate_pdf(cert), mimetype="application/pdf")
+    response.headers["Content-Disposition"] = f'inline; filename="certificate-{cert.serial}.pdf"'
+    response.headers["Cache-Control"] = "no-store"
+    return response
+
+
+@bp.route("/contest/admin/certificates/<int:cert_id>/revoke", methods=["POST"])
+@role_required("organizer")
+def admin_certificate_revoke(cert_id: int):
+    cert = _certificate(cert_id)
+    try:
+        services.revoke_certificate(cert, request.form.get("note", ""))
+    except ContestError as exc:
+        db.session.rollback()
+        flash(exc.message, "error")
+        return _certificates_page(exc.status)
+    flash(_("Certificate %(serial)s is revoked: its QR code now shows it as revoked.", serial=cert.serial), "success")
+    return redirect(url_for("contest.admin_certificates"), 303)
+
+
+@bp.route("/contest/admin/certificates/batch", methods=["POST"])
+@role_required("organizer")
+def admin_certificates_batch():
+    contest = _contest()
+    kind, track = _certificate_filters()
+    try:
+        job = services.start_certificate_batch(contest.summit, kind or None, track or None, current_user.id)
+    except ContestError as exc:
+        db.session.rollback()
+        flash(exc.message, "error")
+        return _certificates_page(exc.status)
+    return redirect(url_for("contest.admin_certificate_batch", job_id=job.id), 303)
+
+
+def _certificate_job(job_id: int):
+    from summit.core.models import Job
+
+    contest = _contest()
+    job = db.session.get(Job, job_id)
+    if job is None or job.kind != "certificates" or job.params.get("summit_id") != contest.summit_id:
+        abort(404)
+    return job
+
+
+@bp.route("/contest/admin/certificates/batches/<int:job_id>")
+@role_required("organizer")
+def admin_certificate_batch(job_id: int):
+    job = _certificate_job(job_id)
+    return render_template("contest/admin/certificate_batch.html", job=job, kinds=CERT_KIND_LABELS)
+
+
+@bp.route("/contest/admin/certificates/batches/<int:job_id>/download")
+@role_required("organizer")
+def admin_certificate_batch_download(job_id: int):
+    job = _certificate_job(job_id)
+    if job.status != "done" or not job.result_path or not Path(job.result_path).exists():
+        abort(404)
+    return send_file(job.result_path, mimetype="application/pdf", as_attachment=True,
+                     download_name=f"certificates-{job.id}.pdf")
+
+
 # ---------------------------------------------------------------- judges
 
 @bp.route("/contest/judge")
