@@ -408,6 +408,48 @@ def _session(session_id: int) -> RecruitmentSession:
     return session
 
 
+def _field_error(form, exc: services.MatchmakingError, default: str) -> int:
+    """The service's message beside its field; returns the status to answer with."""
+    db.session.rollback()
+    getattr(form, exc.field or default).errors.append(exc.message)
+    return exc.status
+
+
+def _session_values(form: SessionForm) -> dict:
+    return {"title_zh": form.title_zh.data, "title_en": form.title_en.data or "",
+            "host_org_zh": form.host_org_zh.data, "host_org_en": form.host_org_en.data or "",
+            "kind": form.kind.data, "day": form.day.data, "start": form.start.data, "end": form.end.data,
+            "slot_minutes": form.slot_minutes.data, "breaks": form.breaks.data or "",
+            "room_zh": form.room_zh.data or "", "room_en": form.room_en.data or "",
+            "max_requests": form.max_requests.data}
+
+
+def _booth_form(fields: dict, **kwargs) -> BoothForm:
+    form = BoothForm(**kwargs)
+    form.fields.choices = [(c, f.name(_locale())) for c, f in fields.items()]
+    form.need_field.choices = [("", "—")] + form.fields.choices
+    return form
+
+
+def _booth_values(form: BoothForm, fields: dict, other_needs: list | None = None) -> dict | None:
+    """The booth's values from the form, or None when the host account is unknown (the message is
+    then beside the field). The form holds one need; other_needs are kept after it."""
+    host_id = None
+    if form.host_email.data and form.host_email.data.strip():
+        host = db.session.scalar(select(User).where(func.lower(User.email) == form.host_email.data.strip().lower()))
+        if host is None or not host.has_role("host"):
+            form.host_email.errors.append(_("No host account with this e-mail."))
+            return None
+        host_id = host.id
+    needs = []
+    if form.need_position.data or form.need_field.data:
+        needs.append({"position": form.need_position.data or "", "field": form.need_field.data or "",
+                      "degree": form.need_degree.data or "", "count": form.need_count.data or 1})
+    return {"name_zh": form.name_zh.data, "name_en": form.name_en.data or "", "table_no": form.table_no.data,
+            "fields": [f for f in form.fields.data if f in fields], "needs": needs + list(other_needs or []),
+            "capacity": form.capacity.data, "host_user_id": host_id}
+
+
 @bp.route("/matchmaking/", methods=["GET", "POST"])
 @role_required("organizer")
 def org_index():
@@ -418,16 +460,9 @@ def org_index():
     status = 200
     if form.validate_on_submit():
         try:
-            session = services.create_session(
-                summit, title_zh=form.title_zh.data, title_en=form.title_en.data or "",
-                host_org_zh=form.host_org_zh.data, host_org_en=form.host_org_en.data or "", kind=form.kind.data,
-                day=form.day.data, start=form.start.data, end=form.end.data, slot_minutes=form.slot_minutes.data,
-                breaks=form.breaks.data or "", room_zh=form.room_zh.data or "", room_en=form.room_en.data or "",
-                max_requests=form.max_requests.data)
+            session = services.create_session(summit, **_session_values(form))
         except services.MatchmakingError as exc:
-            db.session.rollback()
-            getattr(form, exc.field or "title_zh").errors.append(exc.message)
-            status = exc.status
+            status = _field_error(form, exc, "title_zh")
         else:
             flash(_("Session created."), "success")
             return redirect(url_for(".org_session", session_id=session.id), code=303)
@@ -443,33 +478,18 @@ def org_index():
 @role_required("organizer")
 def org_session(session_id: int):
     session = _session(session_id)
-    form = BoothForm()
     fields = _fields()
-    form.fields.choices = [(c, f.name(_locale())) for c, f in fields.items()]
-    form.need_field.choices = [("", "—")] + form.fields.choices
+    form = _booth_form(fields)
     status = 200
     if form.validate_on_submit():
-        host_id = None
-        if form.host_email.data:
-            host = db.session.scalar(select(User).where(func.lower(User.email) == form.host_email.data.strip().lower()))
-            if host is None or not host.has_role("host"):
-                form.host_email.errors.append(_("No host account with this e-mail."))
-                status = 422
-            else:
-                host_id = host.id
-        if status == 200:
-            needs = []
-            if form.need_position.data or form.need_field.data:
-                needs.append({"position": form.need_position.data or "", "field": form.need_field.data or "",
-                              "degree": form.need_degree.data or "", "count": form.need_count.data or 1})
+        values = _booth_values(form, fields)
+        if values is None:
+            status = 422
+        else:
             try:
-                services.add_booth(session, name_zh=form.name_zh.data, name_en=form.name_en.data or "",
-                                   table_no=form.table_no.data, fields=[f for f in form.fields.data if f in fields],
-                                   needs=needs, capacity=form.capacity.data, host_user_id=host_id)
+                services.add_booth(session, **values)
             except services.MatchmakingError as exc:
-                db.session.rollback()
-                getattr(form, exc.field or "name_zh").errors.append(exc.message)
-                status = exc.status
+                status = _field_error(form, exc, "name_zh")
             else:
                 flash(_("Booth added."), "success")
                 return redirect(url_for(".org_session", session_id=session.id), code=303)
@@ -483,6 +503,71 @@ def org_session(session_id: int):
     return render_template("matchmaking/org_session.html", session=session, form=form, action=ActionForm(),
                            counts=counts, drafts=drafts, figures=services.figures_for(session),
                            locale=_locale(), fields=fields), status
+
+
+@bp.route("/matchmaking/sessions/<int:session_id>/edit", methods=["GET", "POST"])
+@role_required("organizer")
+def org_edit_session(session_id: int):
+    session = _session(session_id)
+    status = 200
+    if request.method == "POST":
+        form = SessionForm()
+        if form.validate_on_submit():
+            try:
+                services.update_session(session, **_session_values(form))
+            except services.MatchmakingError as exc:
+                status = _field_error(form, exc, "title_zh")
+            else:
+                flash(_("Session saved."), "success")
+                return redirect(url_for(".org_session", session_id=session.id), code=303)
+        else:
+            status = 422
+    else:
+        start, end = rules.to_local(session.starts_at), rules.to_local(session.ends_at)
+        # Not obj=session: its breaks are a list, the form's a text, and obj would win over the text.
+        form = SessionForm(formdata=None, data={
+            **{name: getattr(session, name) for name in ("title_zh", "title_en", "host_org_zh", "host_org_en", "kind",
+                                                         "slot_minutes", "room_zh", "room_en", "max_requests")},
+            "day": start.date(), "start": start.time(), "end": end.time(),
+            "breaks": ", ".join(f"{a}-{b}" for a, b in session.breaks or [])})
+    meetings = db.session.scalar(select(func.count()).select_from(Meeting)
+                                 .where(Meeting.session_id == session.id)) or 0
+    return render_template("matchmaking/org_session_edit.html", session=session, form=form, meetings=meetings,
+                           locale=_locale()), status
+
+
+@bp.route("/matchmaking/booths/<int:booth_id>/edit", methods=["GET", "POST"])
+@role_required("organizer")
+def org_edit_booth(booth_id: int):
+    booth = db.session.get(Booth, booth_id)
+    if booth is None:
+        abort(404)
+    fields = _fields()
+    status = 200
+    if request.method == "POST":
+        form = _booth_form(fields)
+        if form.validate_on_submit():
+            values = _booth_values(form, fields, other_needs=(booth.needs or [])[1:])
+            if values is None:
+                status = 422
+            else:
+                try:
+                    services.update_booth(booth, **values)
+                except services.MatchmakingError as exc:
+                    status = _field_error(form, exc, "name_zh")
+                else:
+                    flash(_("Booth saved."), "success")
+                    return redirect(url_for(".org_session", session_id=booth.session_id), code=303)
+        else:
+            status = 422
+    else:
+        need = (booth.needs or [{}])[0]
+        host = db.session.get(User, booth.host_user_id) if booth.host_user_id else None
+        form = _booth_form(fields, formdata=None, obj=booth, need_position=need.get("position", ""),
+                           need_field=need.get("field", ""), need_degree=need.get("degree", ""),
+                           need_count=need.get("count"), host_email=host.email if host else "")
+    return render_template("matchmaking/org_booth_edit.html", booth=booth, session=booth.session, form=form,
+                           other_needs=(booth.needs or [])[1:], locale=_locale(), fields=fields), status
 
 
 @bp.route("/matchmaking/booths/<int:booth_id>/delete", methods=["POST"])

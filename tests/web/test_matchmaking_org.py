@@ -10,7 +10,7 @@ from sqlalchemy import func, select
 
 from summit.core.models import OutboundMail
 from summit.matchmaking import services
-from summit.matchmaking.models import Booth, Meeting, RecruitmentSession, TalentProfile
+from summit.matchmaking.models import Booth, Meeting, MeetingRequest, RecruitmentSession, TalentProfile
 
 
 def _form(**over):
@@ -217,3 +217,229 @@ def test_remove_booth(client, db, mm, login):
     db.session.rollback()
     assert db.session.get(Booth, a_id) is None and db.session.get(Booth, b_id) is not None
     assert db.session.scalar(select(func.count()).select_from(Meeting).where(Meeting.booth_id == a_id)) == 0
+
+
+# ---------------------------------------------------------------- editing sessions and booths
+
+def _session_edit(**over):
+    """The edit form of the fixture's session as it is (what the prefilled page sends back)."""
+    data = {"title_zh": "中国海洋大学引才专场对接会", "title_en": "OUC session", "host_org_zh": "中国海洋大学",
+            "host_org_en": "Ocean University of China", "kind": "university", "day": "2024-11-20", "start": "09:00",
+            "end": "10:00", "slot_minutes": "15", "breaks": "", "room_zh": "多功能厅", "room_en": "", "max_requests": "5"}
+    data.update(over)
+    return data
+
+
+def _booth_edit(**over):
+    """The edit form of booth B (table 2, two meetings at once) as it is."""
+    data = {"name_zh": "信息科学与工程学部", "name_en": "Information Science and Engineering", "table_no": "2",
+            "capacity": "2", "fields": ["ai"], "need_position": "", "need_field": "", "need_degree": "",
+            "need_count": "", "host_email": ""}
+    data.update(over)
+    return data
+
+
+def _audits(db, subject, action):
+    from summit.core.models import AuditEvent
+
+    return db.session.scalars(select(AuditEvent).where(AuditEvent.subject_type == subject.__tablename__,
+                                                       AuditEvent.subject_id == subject.id,
+                                                       AuditEvent.action == action).order_by(AuditEvent.id)).all()
+
+
+def test_edit_session_page_is_prefilled_and_saves_names(client, db, mm, login):
+    sid = mm["session"].id
+    login("organizer")
+    page = client.get(f"/matchmaking/sessions/{sid}/edit")
+    assert page.status_code == 200
+    assert 'value="中国海洋大学引才专场对接会"' in page.text and 'value="09:00"' in page.text
+    assert 'value="2024-11-20"' in page.text and 'name="csrf_token"' in page.text
+    assert f'/matchmaking/sessions/{sid}/edit"' in client.get(f"/matchmaking/sessions/{sid}").text
+    slot_ids = [s.id for s in mm["session"].slots]
+    r = client.post(f"/matchmaking/sessions/{sid}/edit",
+                    data=_session_edit(host_org_en="OUC", room_zh="三楼C厅", room_en="Hall C", max_requests="3",
+                                       kind="institute"))
+    assert r.status_code == 303 and r.headers["Location"].endswith(f"/matchmaking/sessions/{sid}")
+    db.session.rollback()
+    s = db.session.get(RecruitmentSession, sid)
+    assert (s.host_org_en, s.room_zh, s.room_en, s.max_requests, s.kind) == ("OUC", "三楼C厅", "Hall C", 3, "institute")
+    assert [x.id for x in s.slots] == slot_ids  # the times did not change: the slots stay
+    [event] = _audits(db, s, "session_changed")
+    assert event.before == {"host_org_en": "Ocean University of China", "room_zh": "多功能厅", "room_en": "",
+                            "max_requests": 5, "kind": "university"}
+    assert event.after["room_zh"] == "三楼C厅" and event.actor_label.startswith("organizer")
+    # Bad input: messages beside the fields, nothing written.
+    bad = client.post(f"/matchmaking/sessions/{sid}/edit?lang=en", data=_session_edit(title_zh="", end="08:00"))
+    assert bad.status_code == 422 and "invalid-feedback" in bad.text
+    bad = client.post(f"/matchmaking/sessions/{sid}/edit?lang=en", data=_session_edit(breaks="lunch"))
+    assert bad.status_code == 422 and "12:00-12:30" in bad.text
+    db.session.rollback()
+    assert db.session.get(RecruitmentSession, sid).title_zh == "中国海洋大学引才专场对接会"
+    assert len(_audits(db, s, "session_changed")) == 1
+
+
+def test_session_times_change_rebuilds_slots_when_there_is_no_meeting(client, db, mm, login):
+    import datetime as dt
+
+    session, (a, b) = mm["session"], mm["booths"]
+    sid = session.id
+    s900, s915, s930, s945 = [x.id for x in session.slots]
+    # Another session the same day: a talent's marks there must survive this session's change.
+    other = services.create_session(mm["summit"], title_zh="海尔集团对接会", title_en="", host_org_zh="海尔集团",
+                                    host_org_en="", kind="enterprise", day=dt.date(2024, 11, 20),
+                                    start=dt.time(14, 0), end=dt.time(14, 30), slot_minutes=15)
+    elsewhere = other.slots[0].id
+    reg, _t = mm["talents"][0]
+    services.set_requests(reg, other, [], [elsewhere])
+    services.set_requests(reg, session, [a.id, b.id], [s900, s930])
+    services.set_booth_closed(a, [s900, s945])
+    requests_before = db.session.scalar(select(func.count()).select_from(MeetingRequest)
+                                        .where(MeetingRequest.session_id == sid))
+    login("organizer")
+    # 09:15-10:30 with a break 10:00-10:15: 09:15, 09:30, 09:45, 10:15. 09:00 is gone.
+    r = client.post(f"/matchmaking/sessions/{sid}/edit",
+                    data=_session_edit(start="09:15", end="10:30", breaks="10:00-10:15", title_en="OUC talent day"))
+    assert r.status_code == 303
+    db.session.rollback()
+    s = db.session.get(RecruitmentSession, sid)
+    from summit.matchmaking.rules import to_local
+    assert [f"{to_local(x.starts_at):%H:%M}" for x in s.slots] == ["09:15", "09:30", "09:45", "10:15"]
+    assert [x.position for x in s.slots] == [0, 1, 2, 3]
+    # Slots whose times stay keep their ids, and with them the marks on them.
+    assert [x.id for x in s.slots][:3] == [s915, s930, s945]
+    assert s.breaks == [["10:00", "10:15"]] and s.title_en == "OUC talent day"
+    assert f"{to_local(s.starts_at):%H:%M}" == "09:15" and f"{to_local(s.ends_at):%H:%M}" == "10:30"
+    profile = db.session.scalar(select(TalentProfile).where(TalentProfile.registration_id == reg.id))
+    assert sorted(profile.unavailable_slot_ids) == sorted([elsewhere, s930])
+    assert db.session.get(Booth, a.id).unavailable == [s945]
+    assert db.session.scalar(select(func.count()).select_from(MeetingRequest)
+                             .where(MeetingRequest.session_id == sid)) == requests_before == 2
+    assert [x.id for x in db.session.get(RecruitmentSession, other.id).slots][0] == elsewhere
+    [event] = _audits(db, s, "session_changed")
+    assert event.before["slots"] == 4 and event.after["slots"] == 4 and event.after["slots_removed"] == [s900]
+    assert event.after["breaks"] == [["10:00", "10:15"]] and event.before["breaks"] == []
+    # The scheduler runs on the new slots.
+    summary = services.run_scheduler(db.session.get(RecruitmentSession, sid))
+    assert summary["meetings"] == 2
+    assert {m.slot_id for m in db.session.scalars(select(Meeting))} <= {x.id for x in s.slots}
+
+
+def test_session_times_change_refused_while_meetings_exist(client, db, mm, login):
+    session, (a, b) = mm["session"], mm["booths"]
+    sid = session.id
+    slot_ids = [x.id for x in session.slots]
+    reg, _t = mm["talents"][1]
+    services.book(reg, b, session.slots[2])  # one meeting is enough
+    login("organizer")
+    for change in ({"end": "10:30"}, {"day": "2024-11-21"}, {"slot_minutes": "20"}, {"breaks": "09:30-09:45"},
+                   {"start": "08:45"}):
+        r = client.post(f"/matchmaking/sessions/{sid}/edit?lang=en", data=_session_edit(title_en="Renamed", **change))
+        assert r.status_code == 409, change
+        assert "Remove the meetings first" in r.text and "invalid-feedback" in r.text
+    zh = client.post(f"/matchmaking/sessions/{sid}/edit", data=_session_edit(end="10:30"))
+    assert zh.status_code == 409 and "Remove the meetings first" not in zh.text
+    db.session.rollback()
+    s = db.session.get(RecruitmentSession, sid)
+    assert [x.id for x in s.slots] == slot_ids and s.title_en == "OUC session"  # nothing written
+    assert _audits(db, s, "session_changed") == []
+    # The names still change while meetings exist.
+    assert client.post(f"/matchmaking/sessions/{sid}/edit", data=_session_edit(title_en="Renamed")).status_code == 303
+    db.session.rollback()
+    assert db.session.get(RecruitmentSession, sid).title_en == "Renamed"
+    assert db.session.scalar(select(func.count()).select_from(Meeting)) == 1
+
+
+def test_edit_booth_names_capacity_and_host(client, db, mm, login, make_user):
+    a, b = mm["booths"]
+    _hid, host_email, _pw = make_user("host", organisation="中国海洋大学")
+    login("organizer")
+    page = client.get(f"/matchmaking/booths/{a.id}/edit")
+    assert page.status_code == 200
+    assert 'value="海洋与大气学院"' in page.text and 'value="青年教师"' in page.text and 'value="1"' in page.text
+    assert f'/matchmaking/booths/{a.id}/edit"' in client.get(f"/matchmaking/sessions/{mm['session'].id}").text
+    r = client.post(f"/matchmaking/booths/{b.id}/edit",
+                    data=_booth_edit(name_zh="信息科学与工程学部（崂山校区）", name_en="", table_no="7", capacity="4",
+                                     fields=["ai", "marine_bio"], need_position="博士后", need_field="ai",
+                                     need_degree="phd", need_count="2", host_email=host_email.upper()))
+    assert r.status_code == 303
+    db.session.rollback()
+    booth = db.session.get(Booth, b.id)
+    assert (booth.name_zh, booth.name_en, booth.table_no, booth.capacity) == ("信息科学与工程学部（崂山校区）", "", 7, 4)
+    assert booth.fields == ["ai", "marine_bio"] and booth.host_user_id == _hid
+    assert booth.needs == [{"position": "博士后", "field": "ai", "degree": "phd", "count": 2}]
+    [event] = _audits(db, booth, "booth_changed")
+    assert event.before["capacity"] == 2 and event.after["capacity"] == 4 and event.before["table_no"] == 2
+    assert event.before["name_zh"] == "信息科学与工程学部" and "session_id" not in event.after
+    # Emptying the host field unlinks the host; a second need on record stays as it is.
+    booth.needs = booth.needs + [{"position": "工程师", "field": "", "degree": "", "count": 1}]
+    db.session.commit()
+    r = client.post(f"/matchmaking/booths/{b.id}/edit",
+                    data=_booth_edit(table_no="7", capacity="4", need_position="博士后", need_field="ai",
+                                     need_degree="phd", need_count="3"))
+    assert r.status_code == 303
+    db.session.rollback()
+    booth = db.session.get(Booth, b.id)
+    assert booth.host_user_id is None and [n["count"] for n in booth.needs] == [3, 1]
+    # An unknown host account, a zero capacity: 422 beside the fields, nothing written.
+    bad = client.post(f"/matchmaking/booths/{b.id}/edit", data=_booth_edit(host_email="nobody@example.com"))
+    assert bad.status_code == 422 and "invalid-feedback" in bad.text
+    assert client.post(f"/matchmaking/booths/{b.id}/edit", data=_booth_edit(capacity="0")).status_code == 422
+    assert client.post(f"/matchmaking/booths/{b.id}/edit", data=_booth_edit(name_zh=" ")).status_code == 422
+    db.session.rollback()
+    assert db.session.get(Booth, b.id).capacity == 4 and len(_audits(db, booth, "booth_changed")) == 2
+
+
+def test_booth_capacity_below_its_meetings_is_refused(client, db, mm, login):
+    session, (a, b) = mm["session"], mm["booths"]
+    slot = session.slots[1]  # 09:15
+    for reg, _t in mm["talents"][:2]:
+        services.book(reg, b, slot)
+    services.book(mm["talents"][2][0], b, session.slots[3])
+    login("organizer")
+    r = client.post(f"/matchmaking/booths/{b.id}/edit?lang=en", data=_booth_edit(name_zh="改了名字", capacity="1"))
+    assert r.status_code == 409 and "09:15" in r.text and "invalid-feedback" in r.text
+    db.session.rollback()
+    booth = db.session.get(Booth, b.id)
+    assert (booth.capacity, booth.name_zh) == (2, "信息科学与工程学部")  # nothing written
+    assert _audits(db, booth, "booth_changed") == []
+    # Raising it, or keeping it at the busiest slot's count, is fine.
+    assert client.post(f"/matchmaking/booths/{b.id}/edit", data=_booth_edit(capacity="3")).status_code == 303
+    assert client.post(f"/matchmaking/booths/{b.id}/edit", data=_booth_edit(capacity="2")).status_code == 303
+    db.session.rollback()
+    assert db.session.get(Booth, b.id).capacity == 2
+
+
+def test_booth_table_clash_gives_the_add_message(client, db, mm, login):
+    session, (a, b) = mm["session"], mm["booths"]
+    login("organizer")
+    added = client.post(f"/matchmaking/sessions/{session.id}", data={"name_zh": "机电工程学院", "capacity": "1",
+                                                                     "table_no": "1", "need_degree": ""})
+    edited = client.post(f"/matchmaking/booths/{b.id}/edit", data=_booth_edit(table_no="1"))
+    assert added.status_code == edited.status_code == 422
+    with client.application.test_request_context("/"):
+        message = services._table_taken(1)
+    assert message in added.text and message in edited.text
+    db.session.rollback()
+    assert db.session.get(Booth, b.id).table_no == 2 and _audits(db, b, "booth_changed") == []
+    # Its own table, or an empty table number, keeps the booth where it is.
+    assert client.post(f"/matchmaking/booths/{b.id}/edit", data=_booth_edit(table_no="")).status_code == 303
+    db.session.rollback()
+    assert db.session.get(Booth, b.id).table_no == 2
+
+
+def test_edit_pages_are_for_organizers_and_known_ids(client, db, mm, login):
+    sid, bid = mm["session"].id, mm["booths"][0].id
+    urls = [f"/matchmaking/sessions/{sid}/edit", f"/matchmaking/booths/{bid}/edit"]
+    for url in urls:
+        assert client.get(url).status_code == 302 and "/login" in client.get(url).headers["Location"]
+        assert client.post(url, data=_session_edit()).status_code == 302
+    login("host", organisation="中国海洋大学")
+    for url in urls:
+        assert client.get(url).status_code == 403
+        assert client.post(url, data=_session_edit(title_en="x")).status_code == 403
+    login("organizer")
+    for url in ("/matchmaking/sessions/987654/edit", "/matchmaking/booths/987654/edit"):
+        assert client.get(url).status_code == 404
+        assert client.post(url, data=_booth_edit()).status_code == 404
+    db.session.rollback()
+    assert db.session.get(RecruitmentSession, sid).title_en == "OUC session"
