@@ -4,7 +4,7 @@ from __future__ import annotations
 import importlib
 import logging
 
-from flask import Flask, g, request, session
+from flask import Flask, g, has_request_context, request, session
 from flask_babel import get_locale, lazy_gettext as _l
 
 from summit import config as config_module
@@ -43,6 +43,8 @@ def feature_modules(name: str):
 
 
 def select_locale() -> str:
+    if not has_request_context():  # a CLI command or a job: the default language
+        return "zh_CN"
     wanted = request.args.get("lang") or session.get("lang")
     languages = ["zh_CN", "en"]
     if wanted in languages:

@@ -554,14 +554,45 @@ def find_attendee(summit: Summit, query: str) -> Registration | None:
     return db.session.scalar(select(Registration).where(Registration.summit_id == summit.id, cond).limit(1))
 
 
-def cancel_meeting(meeting: Meeting, actor_label: str | None = None) -> None:
+def cancel_meeting(meeting: Meeting, actor_label: str | None = None, notify: bool = False) -> None:
+    """notify: the organizers cancel, so a talent who was told of the meeting is told again."""
     if meeting.status != "planned":
         raise MatchmakingError(_("A meeting that has been marked cannot be cancelled."), status=409)
     audit.record(meeting, "meeting_cancelled", before={"booth": meeting.booth_id, "slot": meeting.slot_id,
                                                        "registration": meeting.registration_id},
                  actor_label=actor_label)
+    if notify and meeting.published_at is not None:
+        _queue_cancellation_mail(meeting)
     db.session.delete(meeting)
     db.session.commit()
+
+
+def _queue_cancellation_mail(meeting: Meeting) -> None:
+    reg, session = meeting.registration, meeting.session
+    locale = reg.language or "zh_CN"
+    with force_locale(locale):
+        start = rules.to_local(meeting.slot.starts_at)
+        subject = _("Meeting cancelled: %(booth)s", booth=meeting.booth.name(locale))
+        body = "\n".join([
+            _("Dear %(name)s,", name=reg.name), "",
+            _("The organizers have cancelled your meeting with %(booth)s at %(time)s (%(title)s).",
+              booth=meeting.booth.name(locale), time=f"{start:%Y-%m-%d %H:%M}", title=session.title(locale)),
+            _("Your private registration link shows your agenda and lets you book free times.")])
+    mail.queue(reg.email, subject, body, language=locale)
+
+
+def discard_drafts(session: RecruitmentSession, actor_label: str | None = None) -> int:
+    """Drop the timetable's unpublished meetings (nobody was told of them); returns how many."""
+    begin_write()
+    drafts = list(db.session.scalars(for_update(select(Meeting).where(
+        Meeting.session_id == session.id, Meeting.published_at.is_(None), Meeting.status == "planned"))))
+    for meeting in drafts:
+        db.session.delete(meeting)
+    if drafts:
+        audit.record(session, "drafts_discarded", before={"meetings": len(drafts)}, after={"meetings": 0},
+                     actor_label=actor_label)
+    db.session.commit()
+    return len(drafts)
 
 
 # ---------------------------------------------------------------- the scheduler

@@ -611,6 +611,34 @@ def org_publish(session_id: int):
     return redirect(url_for(".org_session", session_id=session.id), code=303)
 
 
+@bp.route("/matchmaking/sessions/<int:session_id>/drafts/discard", methods=["POST"])
+@role_required("organizer")
+def org_discard_drafts(session_id: int):
+    session = _session(session_id)
+    if not ActionForm().validate_on_submit():
+        abort(400)
+    n = services.discard_drafts(session)
+    flash(_("%(n)s draft meetings discarded.", n=n), "success")
+    return redirect(url_for(".org_session", session_id=session.id), code=303)
+
+
+@bp.route("/matchmaking/meetings/<int:meeting_id>/cancel", methods=["POST"])
+@role_required("organizer")
+def org_cancel_meeting(meeting_id: int):
+    meeting = db.session.get(Meeting, meeting_id)
+    if meeting is None:
+        abort(404)
+    back = url_for(".org_grid", session_id=meeting.session_id)
+    if not ActionForm().validate_on_submit():
+        abort(400)
+    try:
+        services.cancel_meeting(meeting, notify=True)
+    except services.MatchmakingError as exc:
+        return _error(exc, back)
+    flash(_("Meeting cancelled."), "success")
+    return redirect(back, code=303)
+
+
 @bp.route("/matchmaking/sessions/<int:session_id>/requests", methods=["POST"])
 @role_required("organizer")
 def org_toggle_requests(session_id: int):

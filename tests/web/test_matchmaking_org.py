@@ -443,3 +443,39 @@ def test_edit_pages_are_for_organizers_and_known_ids(client, db, mm, login):
         assert client.post(url, data=_booth_edit()).status_code == 404
     db.session.rollback()
     assert db.session.get(RecruitmentSession, sid).title_en == "OUC session"
+
+
+def test_discard_drafts_then_cancel_a_published_meeting_and_tell_the_talent(client, db, mm, login):
+    session, (a, b) = mm["session"], mm["booths"]
+    sid = session.id
+    first, _t = mm["talents"][0]
+    services.set_requests(first, session, [a.id], [])
+    services.run_scheduler(session)
+    services.publish(session, notify=False)
+    [kept] = db.session.scalars(select(Meeting)).all()
+    kept_id, talent_email = kept.id, first.email
+    for reg, _t in mm["talents"][1:]:
+        services.set_requests(reg, session, [a.id, b.id], [])
+    services.run_scheduler(db.session.get(RecruitmentSession, sid))  # drafts on top of the published one
+    db.session.rollback()
+    assert db.session.scalar(select(func.count()).select_from(Meeting).where(Meeting.published_at.is_(None))) > 0
+    login("organizer")
+    assert f"/matchmaking/meetings/{kept_id}/cancel" in client.get(f"/matchmaking/sessions/{sid}/grid").text
+    assert client.post(f"/matchmaking/sessions/{sid}/drafts/discard").status_code == 303
+    db.session.rollback()
+    assert [m.id for m in db.session.scalars(select(Meeting))] == [kept_id]  # the published one stays
+    assert len(_audits(db, db.session.get(RecruitmentSession, sid), "drafts_discarded")) == 1
+    # A published meeting: cancelled from the grid, and the talent gets a mail saying so.
+    before = db.session.scalar(select(func.count()).select_from(OutboundMail))
+    assert client.post(f"/matchmaking/meetings/{kept_id}/cancel").status_code == 303
+    db.session.rollback()
+    assert db.session.get(Meeting, kept_id) is None
+    assert db.session.scalar(select(func.count()).select_from(OutboundMail)) == before + 1
+    notice = db.session.scalar(select(OutboundMail).order_by(OutboundMail.id.desc()).limit(1))
+    assert notice.to_addr == talent_email and "取消" in notice.subject
+    # Unknown meeting: 404; a meeting already marked held cannot be cancelled.
+    assert client.post("/matchmaking/meetings/987654/cancel").status_code == 404
+    held = services.book(first, db.session.get(Booth, b.id), db.session.get(RecruitmentSession, sid).slots[3])
+    services.mark(held, "held", "interest")
+    r = client.post(f"/matchmaking/meetings/{held.id}/cancel", headers={"Accept": "application/json"})
+    assert r.status_code == 409 and db.session.get(Meeting, held.id) is not None
