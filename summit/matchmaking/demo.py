@@ -125,7 +125,26 @@ def load(summit):
             _outcomes(session, rng)
         lines.append(f"{title_zh}: {len(booths)} booths, {summary['requests']} requests, "
                      f"{summary['meetings']} meetings (weight {summary['objective']} of bound {summary['bound']})")
+    if lines:  # only on the first load: a second run changes nothing, links included
+        lines.append(_sample_talent_link(summit))
     return lines
+
+
+def _sample_talent_link(summit) -> str:
+    """A private link for one demo talent with booth meetings, so that the attendee's side can be
+    tried at once. Private tokens are stored hashed: a new one is issued here (no mail)."""
+    from summit.core.models import utcnow
+    from summit.registration.services import manage_url, new_token
+
+    reg = db.session.scalar(select(Registration).join(Meeting, Meeting.registration_id == Registration.id)
+                            .where(Registration.summit_id == summit.id, Meeting.published_at.is_not(None))
+                            .order_by(Registration.id).limit(1))
+    if reg is None:
+        return "no talent with meetings: no sample link"
+    token, token_hash = new_token()
+    reg.manage_token_hash, reg.link_issued_at = token_hash, utcnow()
+    db.session.commit()
+    return f"private link of the demo talent {reg.name} (agenda, sessions): {manage_url(token)}"
 
 
 def _requests(session: RecruitmentSession, talents: list[Registration], count: int, rng: random.Random) -> None:

@@ -34,17 +34,18 @@ PROGRAMME = [
      "", "", "初创组、成长组决赛项目路演", "Final pitches of the startup and growth groups"),
     (D1, "17:30", "18:00", "contest_final", "contest_final", "大赛颁奖仪式", "Contest award ceremony",
      "青岛国际人才会客厅", "Qingdao International Talent Lounge", "", "", "", ""),
-    (D2, "09:00", "11:30", "recruitment", "recruitment", "中国海洋大学引才专场对接会",
-     "Recruitment session: Ocean University of China", "千山大厦 二层A厅", "Qianshan Tower, Hall A (2F)",
+    # The recruitment sessions at the times and rooms of the demo's matchmaking sessions.
+    (D1, "15:00", "17:30", "recruitment", "recruitment", "重点企业产才融合对接会（海尔、海信、歌尔）",
+     "Key enterprises sessions (Haier, Hisense, Goertek)", "青岛国际人才会客厅 洽谈室",
+     "Qingdao International Talent Lounge, meeting rooms", "海尔集团、海信集团、歌尔股份", "Haier, Hisense, Goertek", "", ""),
+    (D2, "09:00", "11:45", "recruitment", "recruitment", "中国海洋大学引才专场对接会",
+     "Recruitment session: Ocean University of China", "千山大厦 三楼 多功能厅", "Qianshan Tower, 3F multi-function hall",
      "中国海洋大学 人事处", "Ocean University of China, Human Resources", "", ""),
-    (D2, "09:00", "11:30", "recruitment", "recruitment", "青岛大学引才专场对接会", "Recruitment session: Qingdao University",
-     "千山大厦 二层B厅", "Qianshan Tower, Hall B (2F)", "青岛大学 人事处", "Qingdao University, Human Resources", "", ""),
-    (D2, "14:00", "16:30", "recruitment", "recruitment", "青岛科技大学引才专场对接会",
-     "Recruitment session: Qingdao University of Science and Technology", "千山大厦 二层A厅", "Qianshan Tower, Hall A (2F)",
+    (D2, "14:00", "16:30", "recruitment", "recruitment", "青岛大学引才专场对接会", "Recruitment session: Qingdao University",
+     "千山大厦 二楼 A厅", "Qianshan Tower, 2F hall A", "青岛大学 人事处", "Qingdao University, Human Resources", "", ""),
+    (D2, "14:00", "16:00", "recruitment", "recruitment", "青岛科技大学引才专场对接会",
+     "Recruitment session: Qingdao University of Science and Technology", "千山大厦 二楼 B厅", "Qianshan Tower, 2F hall B",
      "青岛科技大学 人事处", "QUST, Human Resources", "", ""),
-    (D2, "14:00", "16:30", "recruitment", "recruitment", "重点企业产才融合对接会（海尔、海信、歌尔）",
-     "Key enterprises session (Haier, Hisense, Goertek)", "千山大厦 二层B厅", "Qianshan Tower, Hall B (2F)",
-     "海尔集团、海信集团、歌尔股份", "Haier, Hisense, Goertek", "", ""),
 ]
 
 # title, institution, team, fields, maturity, patents (12-digit application numbers), cooperation, summary

@@ -190,8 +190,10 @@ def test_demo_sessions(app, db, demo_summit):
 
     with app.test_request_context("/"):
         lines = list(demo.load(demo_summit))
-        assert len(lines) == 6
+        assert len(lines) == 7  # six sessions and a sample talent's private link
         assert list(demo.load(demo_summit)) == []  # idempotent
+        token = lines[-1].rsplit("/r/", 1)[1]
+    assert services.meetings_of(services.registration_by_token(token))
     sessions = {s.host_org_zh: s for s in services.sessions_of(demo_summit)}
     assert len(sessions["中国海洋大学"].booths) == 17 and len(sessions["青岛大学"].booths) == 13
     assert len(sessions["青岛科技大学"].booths) == 10
