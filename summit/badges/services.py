@@ -10,7 +10,7 @@ import time
 from pathlib import Path
 
 import qrcode
-from flask import current_app
+from flask import current_app, g
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import func, or_, select
 from sqlalchemy.exc import IntegrityError
@@ -37,14 +37,37 @@ def active_badge(registration_id: int) -> Badge | None:
                                                  Badge.status == "active").order_by(Badge.id.desc()).limit(1))
 
 
-def issue_badge(registration: Registration) -> Badge:
-    """The registration's active badge, made now if it has none (inside the caller's transaction)."""
-    badge = active_badge(registration.id) if registration.id else None
+def _made_in_this_transaction() -> dict[int, Badge]:
+    """Badges issue_badge() made in the current transaction, by registration id.
+
+    The approval makes the badge and the confirmation mail asks for it again a moment later:
+    the second ask needs no query. Only this transaction's own badges are kept (no other
+    transaction can see or revoke them before the commit), and only until it ends.
+    """
+    transaction = db.session().get_transaction()  # the Session itself: scoped_session has no such method
+    memo = g.get("badges_made")
+    if memo is None or memo[0] is not transaction:
+        memo = g.badges_made = (transaction, {})
+    return memo[1]
+
+
+def issue_badge(registration: Registration, new: bool = False) -> Badge:
+    """The registration's active badge, made now if it has none (inside the caller's transaction).
+
+    new: the registration was inserted in this transaction, so it has no badge to look up.
+    """
+    made = _made_in_this_transaction()
+    badge = made.get(registration.id) if registration.id else None
+    if badge is not None and badge.status == "active" and badge in db.session:
+        return badge
+    badge = active_badge(registration.id) if registration.id and not new else None
     if badge is None:
-        db.session.flush()
+        if registration.id is None:
+            db.session.flush()  # the registration's id
         badge = Badge(summit_id=registration.summit_id, registration_id=registration.id, code=tokens.new_code())
         db.session.add(badge)
         db.session.flush()
+        made[registration.id] = badge
     return badge
 
 
@@ -78,8 +101,8 @@ def reissue_badge(registration_id: int) -> Badge:
 
 
 @signals.registration_approved.connect
-def _on_approved(registration, **_extra):
-    issue_badge(registration)
+def _on_approved(registration, new=False, **_extra):
+    issue_badge(registration, new=new)
 
 
 def ensure_badges(summit: Summit) -> int:
@@ -473,13 +496,21 @@ def _confirmation_mail_parts(registration, **_extra):
     return mail_parts(registration)
 
 
+@functools.lru_cache(maxsize=8)
+def _babel_locale(code: str):
+    # force_locale() with a name parses it, scanning Babel's whole list of locales: once per name.
+    from babel import Locale
+
+    return Locale.parse(code)
+
+
 def mail_parts(registration: Registration) -> dict:
     from markupsafe import escape
     from flask_babel import force_locale, gettext
 
     badge = issue_badge(registration)
     cid = f"badge-qr-{badge.id}@qianshan-summit.local"
-    with force_locale(registration.language or "zh_CN"):
+    with force_locale(_babel_locale(registration.language or "zh_CN")):
         intro = gettext("Show this QR code at the entrance, on your phone or printed. Your badge is attached as a PDF.")
         code_line = gettext("Badge code: %(code)s", code=badge.code)
     html = (f'<p>{escape(intro)}</p><p><img src="cid:{cid}" alt="QR" width="200" height="200"></p>'

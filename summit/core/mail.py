@@ -81,14 +81,16 @@ def deliver_due(limit: int = 100) -> dict[str, int]:
     # Every write here starts with begin_write(): on SQLite a read transaction that later
     # writes fails at once ("database is locked") when a registration committed meanwhile.
     begin_write()
-    due = db.session.scalars(
-        select(OutboundMail)
+    # Only the ids before the lease: the messages (bodies and all) are loaded once, after it,
+    # and not at all when another worker took them first.
+    due_ids = db.session.scalars(
+        select(OutboundMail.id)
         .where(OutboundMail.status == "queued", OutboundMail.next_attempt_at <= now)
         .order_by(OutboundMail.id)
         .limit(limit)
     ).all()
     counts = {"sent": 0, "logged": 0, "deferred": 0}
-    due = _claim(due, now)
+    due = _claim(due_ids, now)
     if not due:
         return counts
     if not config.get("MAIL_SERVER"):
@@ -132,14 +134,13 @@ def deliver_due(limit: int = 100) -> dict[str, int]:
     return counts
 
 
-def _claim(due: list[OutboundMail], now: dt.datetime) -> list[OutboundMail]:
+def _claim(ids: list[int], now: dt.datetime) -> list[OutboundMail]:
     """Take a lease on the messages, so that two workers (or a worker and `summit send-mail
     --loop`) never send the same one twice; a sender that dies leaves them due again later.
     The lease's moment is this sender's own (random microseconds): what carries it is ours."""
-    if not due:
+    if not ids:
         return []
     lease = (now + dt.timedelta(minutes=5)).replace(microsecond=secrets.randbelow(1_000_000))
-    ids = [m.id for m in due]
     db.session.execute(
         db.update(OutboundMail)
         .where(OutboundMail.id.in_(ids), OutboundMail.status == "queued", OutboundMail.next_attempt_at <= now)

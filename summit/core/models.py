@@ -45,10 +45,16 @@ class Summit(db.Model):
 
     @classmethod
     def current(cls) -> Optional["Summit"]:
-        found = db.session.scalar(select(cls).where(cls.is_current.is_(True)).limit(1))
+        found = db.session.scalar(_CURRENT_SUMMIT)
         if found is None:
-            found = db.session.scalar(select(cls).order_by(cls.year.desc()).limit(1))
+            found = db.session.scalar(_LATEST_SUMMIT)
         return found
+
+
+# Built once: nearly every request asks, and a statement object that is reused keeps its
+# cache key, so SQLAlchemy neither builds nor hashes it again.
+_CURRENT_SUMMIT = select(Summit).where(Summit.is_current.is_(True)).limit(1)
+_LATEST_SUMMIT = select(Summit).order_by(Summit.year.desc()).limit(1)
 
 
 class AuditEvent(db.Model):

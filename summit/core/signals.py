@@ -9,6 +9,7 @@ from blinker import Namespace
 _signals = Namespace()
 
 # sender: the Registration, after its status changed (still inside the caller's transaction).
+# new=True when the registration was inserted in that same transaction (it has nothing yet).
 registration_approved = _signals.signal("registration-approved")
 registration_cancelled = _signals.signal("registration-cancelled")
 registration_rejected = _signals.signal("registration-rejected")

@@ -255,3 +255,38 @@ def test_demo_part_is_idempotent(db, demo_summit):
     second = list(demo.load(demo_summit))
     assert second == ["0 badges issued"] and first != second
     assert db.session.scalar(select(func.count()).select_from(CheckIn)) == checkins
+
+
+def test_a_new_registration_gets_one_badge_and_its_code_in_the_mail(db, small_summit):
+    from summit.core.models import OutboundMail
+    from summit.registration import services as registration_services
+    from summit.registration.models import Category
+
+    enterprise = db.session.scalar(select(Category).where(Category.code == "enterprise"))
+    reg, _token = registration_services.submit(small_summit, {
+        "name": "王㛃", "organisation": "中国海洋大学", "phone": "13912340001", "email": "wang@example.com",
+        "category_id": enterprise.id, "language": "zh_CN"})
+    badges = db.session.scalars(select(Badge).where(Badge.registration_id == reg.id)).all()
+    assert len(badges) == 1 and badges[0].status == "active"
+    sent = db.session.scalar(select(OutboundMail).where(OutboundMail.to_addr == "wang@example.com"))
+    assert badges[0].code in sent.body_text
+    assert {a["args"]["badge_id"] for a in sent.attachments} == {badges[0].id}
+
+
+def test_a_badge_made_in_this_transaction_is_reused_until_revoked(db, make_registration, badge_code):
+    """The approval makes the badge and the confirmation mail asks again: the same badge, with no
+    second one; one revoked meanwhile is not handed out; a later transaction looks again."""
+    rid = make_registration("严小天", status="pending")
+    registration = db.session.get(Registration, rid)
+    made = services.issue_badge(registration)
+    assert services.issue_badge(registration) is made
+    made.status = "revoked"
+    again = services.issue_badge(registration)
+    assert again is not made and again.status == "active"
+    db.session.commit()
+    # Another worker reissues: this transaction's answer comes from the database.
+    db.session.execute(db.update(Badge).where(Badge.id == again.id).values(status="revoked"))
+    db.session.execute(db.insert(Badge).values(summit_id=registration.summit_id, registration_id=rid,
+                                               code="QS-REISSUED-ELSEWHERE"))
+    db.session.commit()
+    assert services.issue_badge(registration).code == "QS-REISSUED-ELSEWHERE" == badge_code(rid)
