@@ -98,12 +98,14 @@ def create_app(config: dict | None = None) -> Flask:
     for _feature, _module in feature_modules("models"):
         pass
 
-    # Ids in URLs stop at PostgreSQL's integer range: a larger one is a 404, not a database error.
+    # Ids in URLs stop at the database's integer range: a larger one is a 404, not a database error.
     from werkzeug.routing import IntegerConverter
+
+    from summit.core.database import DB_INT_MAX
 
     class IdConverter(IntegerConverter):
         def __init__(self, map, *args, **kwargs):
-            kwargs.setdefault("max", 2**31 - 1)
+            kwargs.setdefault("max", DB_INT_MAX)
             super().__init__(map, *args, **kwargs)
 
     app.url_map.converters["int"] = IdConverter

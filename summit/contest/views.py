@@ -10,6 +10,7 @@ from sqlalchemy import func, select
 
 from summit.auth.models import User
 from summit.auth.permissions import role_required
+from summit.core.database import db_ids, db_int
 from summit.core.models import AuditEvent, Summit
 from summit.core.nav import NavItem
 from summit.extensions import db
@@ -243,12 +244,12 @@ def admin_entry(entry_id: int):
             elif action == "reject":
                 services.reject(entry, request.form.get("n-note", ""))
             elif action == "conflict":
-                judge = db.session.get(User, request.form.get("judge_id", type=int) or 0)
+                judge = db.session.get(User, request.form.get("judge_id", type=db_int) or 0)
                 if judge is None:
                     raise ContestError(_("Choose a judge."), "judge")
                 services.set_conflict(judge, entry, "organizer", request.form.get("n-note", ""))
             elif action == "remove_conflict":
-                row = db.session.get(Conflict, request.form.get("conflict_id", type=int) or 0)
+                row = db.session.get(Conflict, request.form.get("conflict_id", type=db_int) or 0)
                 if row is None or row.entry_id != entry.id:
                     abort(404)
                 services.remove_conflict(row, request.form.get("n-note", ""))
@@ -304,10 +305,10 @@ def admin_track(track_id: int):
         action = request.form.get("action")
         try:
             if action == "settings":
-                rules = {"founded_within_years": request.form.get("founded_within_years", type=int),
+                rules = {"founded_within_years": request.form.get("founded_within_years", type=db_int),
                          "no_prior_talent_award": bool(request.form.get("no_prior_talent_award")),
                          "requires_company": bool(request.form.get("requires_company")),
-                         "max_team_size": request.form.get("max_team_size", type=int)}
+                         "max_team_size": request.form.get("max_team_size", type=db_int)}
                 try:
                     rules = eligibility.validate_rules(rules)
                 except ValueError:
@@ -385,32 +386,32 @@ def admin_round(round_id: int):
                 tiebreak = [k.strip() for k in (request.form.get("tiebreak") or "").split(",") if k.strip()]
                 services.set_rubric(round_, _parse_rubric(request.form), tiebreak)
             elif action == "copy_rubric":
-                source = db.session.get(Round, request.form.get("source_id", type=int) or 0)
+                source = db.session.get(Round, request.form.get("source_id", type=db_int) or 0)
                 if source is None:
                     raise ContestError(_("Choose a round to copy from."), "source")
                 services.copy_rubric(round_, source)
             elif action == "panel":
-                services.set_panel(round_, [int(x) for x in request.form.getlist("judge_ids") if x.isdigit()])
+                services.set_panel(round_, db_ids(request.form.getlist("judge_ids")))
             elif action == "assign":
                 services.auto_assign(round_)
             elif action == "add_assignment":
-                judge = db.session.get(User, request.form.get("judge_id", type=int) or 0)
-                entry = db.session.get(Entry, request.form.get("entry_id", type=int) or 0)
+                judge = db.session.get(User, request.form.get("judge_id", type=db_int) or 0)
+                entry = db.session.get(Entry, request.form.get("entry_id", type=db_int) or 0)
                 if judge is None or entry is None:
                     raise ContestError(_("Choose a judge and an entry."))
                 services.add_assignment(round_, judge, entry)
             elif action == "remove_assignment":
-                services.remove_assignment(round_, request.form.get("judge_id", type=int) or 0,
-                                           request.form.get("entry_id", type=int) or 0)
+                services.remove_assignment(round_, request.form.get("judge_id", type=db_int) or 0,
+                                           request.form.get("entry_id", type=db_int) or 0)
             elif action == "unlock":
-                services.unlock(round_, request.form.get("entry_id", type=int) or 0,
-                                request.form.get("judge_id", type=int) or 0, request.form.get("note", ""))
+                services.unlock(round_, request.form.get("entry_id", type=db_int) or 0,
+                                request.form.get("judge_id", type=db_int) or 0, request.form.get("note", ""))
             elif action in ("advance_preview", "advance_confirm"):
                 if not advance.validate_on_submit():
                     raise ContestError(_("Please correct the marked fields."))
                 proposal = services.advance_proposal(round_, advance.top_n.data, advance.threshold.data)
                 if action == "advance_confirm":
-                    chosen = [int(x) for x in request.form.getlist("entry_ids") if x.isdigit()]
+                    chosen = db_ids(request.form.getlist("entry_ids"))
                     target = services.confirm_advance(round_, chosen, advance.top_n.data, advance.threshold.data)
                     flash(_("%(n)s entries advance to %(round)s.", n=len(chosen), round=target.name(_locale())),
                           "success")
@@ -721,7 +722,7 @@ def score_submit():
 @role_required("judge")
 def declare_conflict(round_id: int):
     round_ = _judge_round(round_id)
-    entry = db.session.get(Entry, request.form.get("entry_id", type=int) or 0)
+    entry = db.session.get(Entry, request.form.get("entry_id", type=db_int) or 0)
     if entry is None or entry.id not in {e.id for e in services.judge_entries(round_, current_user)}:
         abort(404)
     services.set_conflict(current_user, entry, "declared", request.form.get("note", ""))

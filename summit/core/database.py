@@ -59,3 +59,20 @@ def begin_write() -> None:
             raise RuntimeError("begin_write() must come before the service changes anything")
         session.rollback()  # end the read-only transaction (e.g. loading current_user)
     session.connection(execution_options={"sqlite_immediate": True})
+
+
+DB_INT_MAX = 2**31 - 1  # PostgreSQL's integer: ids and counts beyond it are no row, not an error
+
+
+def db_int(value) -> int:
+    """int() for a number from a request, refused beyond the database's integer range.
+    Raises ValueError like int(), so `request.args.get(name, type=db_int)` gives None."""
+    number = int(value)
+    if not -DB_INT_MAX - 1 <= number <= DB_INT_MAX:
+        raise ValueError(f"{value!r} is out of range")
+    return number
+
+
+def db_ids(values) -> list[int]:
+    """The usable ids among form values (checkbox lists): digits within the integer range."""
+    return [int(v) for v in values if v.isdigit() and int(v) <= DB_INT_MAX]

@@ -10,6 +10,7 @@ from werkzeug.exceptions import RequestEntityTooLarge
 
 from summit.auth.permissions import role_required
 from summit.core.errors import render_error
+from summit.core.database import db_int
 from summit.core.models import Summit
 from summit.core.nav import NavItem
 from summit.extensions import db, limiter
@@ -40,7 +41,7 @@ def _locale() -> str:
 
 
 def _summit() -> Summit:
-    year = request.args.get("year", type=int)
+    year = request.args.get("year", type=db_int)
     if year:
         from sqlalchemy import select
 

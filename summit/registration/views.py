@@ -11,6 +11,7 @@ from flask_login import current_user
 from sqlalchemy import func, select
 
 from summit.auth.permissions import role_required
+from summit.core.database import db_ids, db_int
 from summit.core.models import OutboundMail, Summit, utcnow
 from summit.core.nav import NavItem
 from summit.extensions import db, limiter
@@ -171,7 +172,7 @@ def manage_cancel(token: str):
 # ------------------------------------------------------------------ organizer pages
 
 def _organizer_summit() -> Summit:
-    summit_id = request.args.get("summit", type=int)
+    summit_id = request.args.get("summit", type=db_int)
     summit = db.session.get(Summit, summit_id) if summit_id else Summit.current()
     if summit is None:
         abort(404)
@@ -187,7 +188,7 @@ def _registration(reg_id: int) -> Registration:
 
 def _list_filters() -> dict:
     args = request.args
-    return {"q": args.get("q", "")[:100], "category_id": args.get("category", type=int),
+    return {"q": args.get("q", "")[:100], "category_id": args.get("category", type=db_int),
             "status": args.get("status", "") if args.get("status") in STATUSES else "",
             "checked_in": args.get("checked_in", ""), "sort": args.get("sort", "created"),
             "direction": "asc" if args.get("dir") == "asc" else "desc"}
@@ -199,7 +200,7 @@ def admin_list():
     summit = _organizer_summit()
     filters = _list_filters()
     stmt = services.list_query(summit, **filters)
-    number = max(1, request.args.get("page", 1, type=int))
+    number = max(1, request.args.get("page", 1, type=db_int))
     rows, total = services.page(stmt, number)
     counts = dict(db.session.execute(select(Registration.status, func.count()).where(
         Registration.summit_id == summit.id).group_by(Registration.status)).all())
@@ -215,7 +216,7 @@ def admin_list():
 @role_required("organizer")
 def admin_bulk():
     summit = _organizer_summit()
-    ids = [int(i) for i in request.form.getlist("ids") if i.isdigit()][:1000]
+    ids = db_ids(request.form.getlist("ids"))[:1000]
     action = request.form.get("action")
     if not ids:
         flash(_("Select at least one registration."), "warning")
@@ -382,7 +383,7 @@ def admin_export():
                                category_list=services.categories(summit), statuses=STATUSES), 422
     fmt = "csv" if request.form.get("format") == "csv" else "xlsx"
     status = request.form.get("status", "")
-    category = request.form.get("category", type=int)
+    category = request.form.get("category", type=db_int)
     stmt = services.list_query(summit, status=status if status in STATUSES else "", category_id=category,
                                sort="created", direction="asc")
     data, _count = services.export(summit, keys, fmt, stmt=stmt)
@@ -548,7 +549,7 @@ def admin_question(q_id: int | None = None):
 @bp.route("/organizer/outbox")
 @role_required("organizer")
 def admin_outbox():
-    number = max(1, request.args.get("page", 1, type=int))
+    number = max(1, request.args.get("page", 1, type=db_int))
     status = request.args.get("status", "")
     stmt = select(OutboundMail)
     if status in ("queued", "sent", "logged", "failed"):
@@ -556,8 +557,8 @@ def admin_outbox():
     total = db.session.scalar(select(func.count()).select_from(stmt.subquery()))
     mails = db.session.scalars(stmt.order_by(OutboundMail.id.desc()).limit(30).offset((number - 1) * 30)).all()
     shown = None
-    if request.args.get("show", type=int):
-        shown = db.session.get(OutboundMail, request.args.get("show", type=int))
+    if request.args.get("show", type=db_int):
+        shown = db.session.get(OutboundMail, request.args.get("show", type=db_int))
     return render_template("registration/outbox.html", mails=mails, total=total, page=number, status=status,
                            pages=max(1, -(-total // 30)), shown=shown,
                            smtp=bool(current_app.config.get("MAIL_SERVER")))

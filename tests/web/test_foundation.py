@@ -93,10 +93,13 @@ def test_schema_matches_models(db):
     assert set(db.metadata.tables) <= tables
 
 
-def test_an_id_beyond_the_database_range_is_not_found(client, make_user, login):
+def test_an_id_beyond_the_database_range_is_not_found(client, make_user, login, reg_summit):
     login("organizer")
     assert client.get("/api/v1/registrations/99999999999999999999/badge.pdf").status_code == 404
     assert client.get("/api/v1/registrations/2147483648/badge.pdf").status_code == 404
+    # Numbers in query strings and checkbox lists: beyond the range they match nothing.
+    assert client.get("/organizer/registrations?category=2200000000&page=99999999999").status_code == 200
+    assert client.post("/organizer/registrations/bulk", data={"ids": ["2200000000"], "action": "approve"}).status_code < 500
 
 
 def test_programs_get_401_not_a_login_page(client):
