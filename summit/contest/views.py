@@ -10,7 +10,7 @@ from sqlalchemy import func, select
 
 from summit.auth.models import User
 from summit.auth.permissions import role_required
-from summit.core.database import db_ids, db_int
+from summit.core.database import db_ids, db_int, json_id
 from summit.core.models import AuditEvent, Summit
 from summit.core.nav import NavItem
 from summit.extensions import db
@@ -703,10 +703,10 @@ def score_submit():
     payload = request.get_json(silent=True)
     if not isinstance(payload, dict):
         return jsonify({"error": _("The request could not be understood.")}), 400
-    round_ = db.session.get(Round, payload.get("round") if isinstance(payload.get("round"), int) else 0)
+    round_ = db.session.get(Round, json_id(payload.get("round")))
     if round_ is None:
         return jsonify({"error": _("Unknown round.")}), 404
-    entry_id = payload.get("entry") if isinstance(payload.get("entry"), int) else 0
+    entry_id = json_id(payload.get("entry"))
     try:
         event, duplicate = services.record_score(round_, entry_id, current_user, payload.get("kind"),
                                                  payload.get("values") or {}, payload.get("comment") or "",

@@ -76,3 +76,8 @@ def db_int(value) -> int:
 def db_ids(values) -> list[int]:
     """The usable ids among form values (checkbox lists): digits within the integer range."""
     return [int(v) for v in values if v.isdigit() and int(v) <= DB_INT_MAX]
+
+
+def json_id(value) -> int:
+    """An id from a JSON body: a whole number (not true/false) within the range, else 0 (no row)."""
+    return value if isinstance(value, int) and not isinstance(value, bool) and 0 < value <= DB_INT_MAX else 0

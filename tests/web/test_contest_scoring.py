@@ -62,6 +62,10 @@ def test_points_out_of_range_refused_with_a_clear_message(client, db, contest, a
     r = send(client, rid, entry.id, "submit", dict(GOOD, market="lots"), "x-3")
     assert r.status_code == 422
     assert client.post("/contest/judge/scores", data="nonsense", content_type="application/json").status_code == 400
+    # Ids beyond the database's range, or true for 1: no such round or entry.
+    assert send(client, 2**40, entry.id, "submit", client_id="x-4").status_code == 404
+    assert send(client, True, entry.id, "submit", client_id="x-5").status_code == 404
+    assert send(client, rid, 2**40, "submit", client_id="x-6").status_code in (403, 404, 422)
     db.session.rollback()
     assert db.session.scalar(select(func.count()).select_from(ScoreEvent)) == 0
 
