@@ -496,21 +496,15 @@ def _confirmation_mail_parts(registration, **_extra):
     return mail_parts(registration)
 
 
-@functools.lru_cache(maxsize=8)
-def _babel_locale(code: str):
-    # force_locale() with a name parses it, scanning Babel's whole list of locales: once per name.
-    from babel import Locale
-
-    return Locale.parse(code)
-
-
 def mail_parts(registration: Registration) -> dict:
     from markupsafe import escape
     from flask_babel import force_locale, gettext
 
+    from summit import babel_locale
+
     badge = issue_badge(registration)
     cid = f"badge-qr-{badge.id}@qianshan-summit.local"
-    with force_locale(_babel_locale(registration.language or "zh_CN")):
+    with force_locale(babel_locale(registration.language or "zh_CN")):
         intro = gettext("Show this QR code at the entrance, on your phone or printed. Your badge is attached as a PDF.")
         code_line = gettext("Badge code: %(code)s", code=badge.code)
     html = (f'<p>{escape(intro)}</p><p><img src="cid:{cid}" alt="QR" width="200" height="200"></p>'
