@@ -1,11 +1,13 @@
 """Permission helpers: every view says which roles may use it."""
 from __future__ import annotations
 
+import datetime as dt
 import functools
 
 from flask import abort, g, request
 from flask_login import current_user
-from sqlalchemy import select
+from sqlalchemy import select, update
+from sqlalchemy.exc import OperationalError
 
 from summit.auth.models import ApiToken, hash_token
 from summit.core.models import utcnow
@@ -25,9 +27,30 @@ def bearer_token() -> ApiToken | None:
                                ApiToken.revoked_at.is_(None))
     )
     if token is not None:
-        token.last_used_at = utcnow()
+        _note_last_use(token)
         g.api_token = token
     return token
+
+
+LAST_USE_EVERY = dt.timedelta(minutes=1)
+
+
+def _note_last_use(token: ApiToken) -> None:
+    """Record the token's last use, at most once a minute, in a transaction of its own.
+
+    The time is a hint for the token list: it must never fail the request. (Left pending in the
+    request's session it would be flushed in the middle of the view, where SQLite refuses the
+    write of a read snapshot that another worker's commit has made stale.)"""
+    now = utcnow()
+    if token.last_used_at is not None and now - token.last_used_at < LAST_USE_EVERY:
+        return
+    token_id = token.id
+    try:
+        db.session.execute(update(ApiToken).where(ApiToken.id == token_id).values(last_used_at=now)
+                           .execution_options(synchronize_session=False))
+        db.session.commit()
+    except OperationalError:
+        db.session.rollback()
 
 
 def has_role(*roles: str) -> bool:

@@ -8,7 +8,6 @@ from flask import (Blueprint, abort, current_app, flash, g, jsonify, redirect, r
 from flask_babel import get_locale, gettext as _, lazy_gettext as _l
 from flask_login import current_user
 from sqlalchemy import func, select
-from sqlalchemy.exc import OperationalError
 
 from summit.auth.permissions import role_required
 from summit.badges import dashboard, services
@@ -56,32 +55,6 @@ def _checkin_limit() -> str:
     # A person scans a badge every few seconds; a device far above that is broken or abusive.
     return (current_app.config.get("CHECKIN_RATE_LIMIT") or os.environ.get("SUMMIT_CHECKIN_RATE_LIMIT")
             or "120 per minute")
-
-
-def _end_token_write() -> None:
-    """Ends the authentication's own small write (the token's last use), so that the deciding
-    service starts its transaction clean. (CSRF: pages send the X-CSRFToken header, devices a
-    bearer token; the app-wide check in summit.core.security tells them apart.)"""
-    if request.headers.get("Authorization"):
-        token = g.get("api_token")
-        if token is not None and not _last_use_is_news(token):
-            db.session.rollback()  # used a moment ago: spare the database a write per scan
-            return
-        try:
-            db.session.commit()
-        except OperationalError:
-            # Only the token's last-use time was lost to a concurrent writer (SQLite cannot
-            # upgrade a stale read snapshot); the scan itself is decided next, under the lock.
-            db.session.rollback()
-
-
-def _last_use_is_news(token) -> bool:
-    """Record a token's last use at most once a minute."""
-    from sqlalchemy import inspect as sa_inspect
-
-    before = sa_inspect(token).attrs.last_used_at.history.deleted
-    previous = before[0] if before else None
-    return previous is None or token.last_used_at is None or (token.last_used_at - previous).total_seconds() > 60
 
 
 def _actor() -> tuple[int | None, int | None, str]:
@@ -192,7 +165,6 @@ def checkin_page():
 @limiter.limit(_checkin_limit, key_func=_device_key)
 @role_required("checkin", allow_token=True)
 def api_checkin():
-    _end_token_write()
     body = request.get_json(silent=True)
     if not isinstance(body, dict) or not isinstance(body.get("code"), str) or not body["code"].strip():
         return jsonify({"error": _("Send a JSON body with the scanned code: {\"code\": \"...\"}."), "status": 400}), 400
@@ -206,7 +178,6 @@ def api_checkin():
 @role_required("checkin", allow_token=True)
 def api_checkin_registration(registration_id: int):
     """Check in someone found by search (no badge at hand)."""
-    _end_token_write()
     staff_id, token_id, device = _actor()
     result = services.check_in("", staff_id, token_id, device, registration_id=registration_id, locale=_locale())
     if result["status"] == "unknown":
@@ -217,7 +188,6 @@ def api_checkin_registration(registration_id: int):
 @bp.route("/api/v1/checkin/<int:checkin_id>/undo", methods=["POST"])
 @role_required("checkin", allow_token=True)
 def api_undo(checkin_id: int):
-    _end_token_write()
     try:
         row = services.undo_checkin(checkin_id, current_user.id if current_user.is_authenticated and not g.get("api_token") else None)
     except services.BadgeError as exc:

@@ -103,6 +103,8 @@ def test_a_valid_bearer_token_replaces_the_csrf_token(app, db, make_user):
     db.session.commit()
     client = app.test_client()
     assert client.post("/api/v1/probe", headers={"Authorization": f"Bearer {plain}"}).json == {"ok": True}
+    db.session.rollback()
+    assert db.session.get(type(_token), _token.id).last_used_at is not None  # shown by `summit list-tokens`
     # A wrong role: the token is valid, the role check refuses.
     assert client.post("/api/v1/probe", headers={"Authorization": f"Bearer {judge_plain}"}).status_code == 403
     # Unknown or revoked tokens get no pass, before any view runs.
