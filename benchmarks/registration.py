@@ -147,22 +147,60 @@ def stop(proc: subprocess.Popen) -> None:
 CSRF = re.compile(r'name="csrf_token" type="hidden" value="([^"]+)"|name="csrf_token" value="([^"]+)"')
 
 
+class Connection:
+    """An HTTP/1.1 client with its cookies, as light as a browser's network stack, so that on
+    a 2-core machine the client does not take the CPU the server is being measured on (httpx
+    costs about 4 ms of CPU a request, this under 1 ms). Each request opens its own connection,
+    as a phone does when it sends a form that took longer to fill than gunicorn's 2-second
+    keep-alive: connections kept open would stay with whichever worker accepted them first,
+    and one worker could hold most of the 50 while the other idles."""
+
+    def __init__(self, host: str, port: int):
+        self.host, self.port = host, port
+        self.cookies: dict[str, str] = {}
+        self.reader = self.writer = None
+
+    async def request(self, method: str, path: str, body: bytes = b"") -> tuple[int, bytes]:
+        reader, writer = await asyncio.open_connection(self.host, self.port)
+        try:
+            head = [f"{method} {path} HTTP/1.1", f"Host: {self.host}:{self.port}", "Accept-Language: zh-CN",
+                    "Connection: close"]
+            if self.cookies:
+                head.append("Cookie: " + "; ".join(f"{k}={v}" for k, v in self.cookies.items()))
+            if method == "POST":
+                head += ["Content-Type: application/x-www-form-urlencoded", f"Content-Length: {len(body)}"]
+            writer.write(("\r\n".join(head) + "\r\n\r\n").encode() + body)
+            status = int((await reader.readuntil(b"\r\n")).split()[1])
+            while (line := await reader.readuntil(b"\r\n")) != b"\r\n":
+                name, _, value = line.decode("latin-1").partition(":")
+                if name.strip().lower() == "set-cookie":
+                    key, _, rest = value.strip().partition("=")
+                    self.cookies[key] = rest.split(";", 1)[0]
+            return status, await reader.read()
+        finally:
+            writer.close()
+
+
 async def submissions(base: str, total: int, clients: int, categories: dict) -> tuple[list[float], dict, float]:
+    from urllib.parse import urlencode
+
+    host, port = base.rsplit("/", 1)[1].rsplit(":", 1)
     counter = iter(range(total))
     latencies: list[float] = []
     statuses: dict[int, int] = {}
 
     async def client_loop():
-        async with httpx.AsyncClient(base_url=base, timeout=60, follow_redirects=False) as client:
-            page = await client.get("/register")  # the session cookie and its CSRF token, as a browser
-            match = CSRF.search(page.text)
-            token = match.group(1) or match.group(2)
-            for i in counter:
-                data = {**person(i, categories), "csrf_token": token}
-                started = time.perf_counter()
-                response = await client.post("/register", data=data)
-                latencies.append(time.perf_counter() - started)
-                statuses[response.status_code] = statuses.get(response.status_code, 0) + 1
+        conn = Connection(host, int(port))
+        # The session cookie and its CSRF token, as a browser would have them.
+        _status, page = await conn.request("GET", "/register")
+        match = CSRF.search(page.decode())
+        token = match.group(1) or match.group(2)
+        for i in counter:
+            body = urlencode({**person(i, categories), "csrf_token": token}, doseq=True).encode()
+            started = time.perf_counter()
+            status, _body = await conn.request("POST", "/register", body)
+            latencies.append(time.perf_counter() - started)
+            statuses[status] = statuses.get(status, 0) + 1
 
     started = time.perf_counter()
     await asyncio.gather(*(client_loop() for _ in range(clients)))
@@ -257,16 +295,26 @@ def list_timings(base: str, categories: dict) -> dict[str, tuple[float, float]]:
 def worker_cpu_seconds(master: int) -> float:
     """CPU time (user + system) of the gunicorn workers so far: the machine may be shared,
     so the cost per registration tells more than the rate alone."""
+    return _cpu_seconds(lambda name, ppid: ppid == master)
+
+
+def postgres_cpu_seconds() -> float:
+    """CPU time of the PostgreSQL server's processes on this machine (its share of the cores)."""
+    return _cpu_seconds(lambda name, ppid: name.startswith("postgres"))
+
+
+def _cpu_seconds(wanted) -> float:
     tick = os.sysconf("SC_CLK_TCK")
     total = 0.0
     for entry in Path("/proc").iterdir():
         if not entry.name.isdigit():
             continue
         try:
-            fields = (entry / "stat").read_text().rsplit(")", 1)[1].split()
+            head, tail = (entry / "stat").read_text().rsplit(")", 1)
         except OSError:
             continue
-        if int(fields[1]) == master:  # ppid
+        fields = tail.split()
+        if wanted(head.split("(", 1)[1], int(fields[1])):
             total += (int(fields[11]) + int(fields[12])) / tick
     return total
 
@@ -284,9 +332,10 @@ def run(kind: str, url: str, total: int, clients: int, list_rows: int) -> bool:
     proc = start_gunicorn(env, port, folder / "gunicorn.log")
     try:
         base = f"http://127.0.0.1:{port}"
-        cpu_before = worker_cpu_seconds(proc.pid)
+        cpu_before, pg_before, client_before = worker_cpu_seconds(proc.pid), postgres_cpu_seconds(), time.process_time()
         latencies, statuses, elapsed = asyncio.run(submissions(base, total, clients, categories))
         cpu = worker_cpu_seconds(proc.pid) - cpu_before
+        client_cpu, pg_cpu = time.process_time() - client_before, postgres_cpu_seconds() - pg_before
         ok = statuses.get(303, 0)
         time.sleep(1.0)  # the mail pump's last round
         rows, distinct, mails = count_rows(env)
@@ -295,7 +344,15 @@ def run(kind: str, url: str, total: int, clients: int, list_rows: int) -> bool:
               f"p99 {pct(latencies, 0.99):.0f} ms, max {max(latencies) * 1000:.0f} ms")
         load = os.getloadavg()[0]
         print(f"[{kind}] gunicorn workers' CPU per registration {1000 * cpu / max(ok, 1):.1f} ms "
-              f"(load average during the run {load:.1f} on {os.cpu_count()} cores)")
+              f"(load average during the run {load:.1f} on {os.cpu_count()} cores); this client "
+              f"{1000 * client_cpu / max(ok, 1):.1f} ms"
+              + (f", PostgreSQL {1000 * pg_cpu / max(ok, 1):.1f} ms" if kind == "postgres" else ""))
+        # What the cores allow: the CPU of the whole path (server, database, client) per
+        # registration caps the rate; with closed-loop clients a request's wait is clients / rate.
+        per = (cpu + client_cpu + (pg_cpu if kind == "postgres" else 0)) / max(ok, 1)
+        print(f"[{kind}] the whole path costs {1000 * per:.1f} ms of CPU per registration: {os.cpu_count()} cores "
+              f"allow at most {os.cpu_count() / per:.0f}/s, at which {clients} clients wait "
+              f"{1000 * clients * per / os.cpu_count():.0f} ms on average")
         print(f"[{kind}] responses {dict(sorted(statuses.items()))}; rows {rows} (distinct phones {distinct}), "
               f"mails queued {mails}")
         consistent = rows == ok == distinct == mails
