@@ -23,7 +23,7 @@ PATHS = {
             "security": _SECURITY,
             "requestBody": {"required": True, "content": {_JSON: {"schema": {"$ref": "#/components/schemas/Scan"}}}},
             "responses": {"200": _json("CheckInResult", "The verdict"),
-                          "400": _json("Error", "No JSON body with a code")},
+                          "400": _json("Error", "No JSON body with a code, or seconds_ago out of range")},
         }
     },
     "/api/v1/checkin/registrations/{registration_id}": {
@@ -101,7 +101,12 @@ SCHEMAS = {
         "type": "object",
         "required": ["code"],
         "properties": {"code": {"type": "string", "minLength": 1, "description": "The text in the badge's QR code"},
-                       "device": {"type": "string", "description": "A name for the scanning device, for the log"}},
+                       "device": {"type": "string", "description": "A name for the scanning device, for the log"},
+                       "seconds_ago": {"type": "number", "minimum": 0, "maximum": 86400,
+                                       "description": "For a scan kept while the device was offline and sent "
+                                                      "later: how long ago it was made, measured on the device "
+                                                      "(so its clock need not be right). It is recorded at "
+                                                      "that moment."}},
     },
     "CheckInResult": {
         "type": "object",

@@ -385,12 +385,13 @@ def _standing_ok(registration_id: int) -> CheckIn | None:
 
 
 def check_in(code: str, staff_id: int | None = None, api_token_id: int | None = None, device: str = "",
-             registration_id: int | None = None, locale: str = "zh_CN") -> dict:
+             registration_id: int | None = None, locale: str = "zh_CN", at: dt.datetime | None = None) -> dict:
     """Decide one scan (or a check-in found by search) and record it, whatever the verdict.
 
     The decision runs under the write lock (SQLite) or a row lock on the badge's registration
     (PostgreSQL), and a partial unique index keeps a single standing "ok": of concurrent scans
-    of one code exactly one wins.
+    of one code exactly one wins. `at` is when the scan was made, for a scan sent late by a
+    device that was offline (see scans.scan_time); by default, now.
     """
     code = tokens.normalise(code) if registration_id is None else ""
     begin_write()
@@ -423,7 +424,7 @@ def check_in(code: str, staff_id: int | None = None, api_token_id: int | None = 
         summit_id = current.id if current else None
     row = CheckIn(summit_id=summit_id, code=code[:80], status=status, method="search" if registration_id else "scan",
                   badge_id=badge.id if badge else None, registration_id=registration.id if registration else None,
-                  staff_id=staff_id, api_token_id=api_token_id, device=(device or "")[:200], at=utcnow())
+                  staff_id=staff_id, api_token_id=api_token_id, device=(device or "")[:200], at=at or utcnow())
     db.session.add(row)
     try:
         db.session.flush()
@@ -440,7 +441,7 @@ def check_in(code: str, staff_id: int | None = None, api_token_id: int | None = 
     except IntegrityError:
         # Another scan of the same person won between our read and our write.
         db.session.rollback()
-        return check_in(code, staff_id, api_token_id, device, registration_id, locale)
+        return check_in(code, staff_id, api_token_id, device, registration_id, locale, at)
     return result
 
 

@@ -10,11 +10,11 @@ from flask_login import current_user
 from sqlalchemy import func, select
 
 from summit.auth.permissions import role_required
-from summit.badges import dashboard, services
+from summit.badges import dashboard, scans, services
 from summit.badges.forms import PrintForm
 from summit.badges.layouts import LAYOUTS
 from summit.badges.models import Badge, PrintBatch
-from summit.core.models import Job, Summit
+from summit.core.models import Job, Summit, utcnow
 from summit.core.nav import NavItem
 from summit.extensions import db, limiter
 from summit.registration.models import Category, Registration
@@ -168,8 +168,13 @@ def api_checkin():
     body = request.get_json(silent=True)
     if not isinstance(body, dict) or not isinstance(body.get("code"), str) or not body["code"].strip():
         return jsonify({"error": _("Send a JSON body with the scanned code: {\"code\": \"...\"}."), "status": 400}), 400
+    try:
+        at = scans.scan_time(body.get("seconds_ago"), utcnow())
+    except ValueError:
+        return jsonify({"error": _("seconds_ago must be a number of seconds from 0 to 86400 (a scan kept for at "
+                                   "most a day)."), "status": 400}), 400
     staff_id, token_id, device = _actor()
-    result = services.check_in(body["code"], staff_id, token_id, device, locale=_locale())
+    result = services.check_in(body["code"], staff_id, token_id, device, locale=_locale(), at=at)
     return jsonify(result)
 
 

@@ -93,3 +93,57 @@ def test_wedge_scanner_camera_and_undo(server, make_user, make_registration, bad
         page.wait_for_function("() => document.querySelector('#verdict').innerText.includes('已撤销签到')")
         assert outside == []
         browser.close()
+
+
+def test_scans_kept_offline_are_sent_when_the_network_is_back(server, make_user, make_registration, badge_code, db,
+                                                              screenshot):
+    """Venue Wi-Fi drops: the scan is kept on the phone, survives nothing being answered, and is
+    sent and recorded at the moment it was made once the network is back."""
+    playwright = pytest.importorskip("playwright.sync_api")
+    import datetime as dt
+
+    from sqlalchemy import select
+
+    from summit.badges.models import CheckIn
+    from summit.core.models import utcnow
+
+    first = badge_code(make_registration("刘䶮", organisation="中国海洋大学"))
+    second = badge_code(make_registration("吉𠮷", organisation="青岛大学"))
+    _, email, password = make_user("checkin")
+    with playwright.sync_playwright() as p:
+        browser = _browser(p)
+        context = browser.new_context(viewport={"width": 390, "height": 844}, locale="zh-CN")
+        page = context.new_page()
+        _login(page, server, email, password)
+        page.goto(server + "/checkin")
+        context.set_offline(True)
+        for code in (first, second):
+            page.keyboard.type(code)
+            page.keyboard.press("Enter")
+            page.wait_for_selector(".verdict.warn")
+            page.wait_for_function("() => document.querySelector('#code').value === ''")
+        assert "已暂存在本机" in page.inner_text("#verdict")
+        assert "2" in page.inner_text("#pending")
+        screenshot(page, "offline-phone")
+        db.session.rollback()
+        assert db.session.scalars(select(CheckIn)).all() == []  # nothing reached the server
+        page.wait_for_timeout(3000)
+        back_online = utcnow()
+        context.set_offline(False)
+        page.wait_for_function("() => document.querySelectorAll('#sent-later li').length === 2", timeout=20000)
+        sent = page.inner_text("#sent-later")
+        assert "刘䶮" in sent and "吉𠮷" in sent and sent.count("签到成功") == 2
+        assert page.is_hidden("#pending")
+        page.wait_for_selector(".verdict.idle")
+        assert "请扫码" in page.inner_text("#verdict")
+        screenshot(page, "back-online-phone")
+        # A reload finds nothing left to send: each scan went exactly once.
+        page.reload()
+        page.wait_for_timeout(1500)
+        assert page.evaluate("() => localStorage.getItem('summit-checkin-queue')") == "[]"
+        browser.close()
+    db.session.rollback()
+    rows = db.session.scalars(select(CheckIn).order_by(CheckIn.id)).all()
+    assert [r.status for r in rows] == ["ok", "ok"]
+    # Recorded when they were scanned, seconds before the network came back.
+    assert all(r.at < back_online - dt.timedelta(seconds=2) for r in rows)

@@ -1,6 +1,7 @@
 """The door: every verdict, tokens, undo, search, the first scan winning under concurrency."""
 from __future__ import annotations
 
+import datetime as dt
 import threading
 
 import pytest
@@ -73,6 +74,40 @@ def test_bad_bodies_get_400(client, login, small_summit):
     assert client.post("/api/v1/checkin", json={"code": 42}).status_code == 400
     assert client.post("/api/v1/checkin", json=["x"]).status_code == 400
     assert client.post("/api/v1/checkin", json={"code": "x" * 10000}).json["status"] == "unknown"
+
+
+def test_a_scan_sent_late_is_recorded_when_it_was_made(client, login, db, make_registration, badge_code):
+    """A door device that lost the network sends its kept scans with how long ago each was made."""
+    from summit.core.models import utcnow
+
+    code = badge_code(make_registration("刘䶮"))
+    login("checkin")
+    before = utcnow()
+    late = client.post("/api/v1/checkin", json={"code": code, "seconds_ago": 600}).json
+    assert late["status"] == "ok"
+    checked_in_at = dt.datetime.fromisoformat(late["checked_in_at"]).replace(tzinfo=None)
+    assert before - dt.timedelta(seconds=601) <= checked_in_at <= utcnow() - dt.timedelta(seconds=599)
+    # The same badge scanned again now: already checked in, at the earlier moment.
+    again = scan(client, code).json
+    assert again["status"] == "already_checked_in" and again["checked_in_at"] == late["checked_in_at"]
+    db.session.rollback()
+    rows = db.session.scalars(select(CheckIn).order_by(CheckIn.id)).all()
+    assert [r.status for r in rows] == ["ok", "already_checked_in"]
+    assert rows[0].at < rows[1].at - dt.timedelta(seconds=590)
+
+
+@pytest.mark.parametrize("bad", [-5, 86401, "600", True, None, [1]])
+def test_a_bad_seconds_ago_is_refused_and_nothing_recorded(client, login, db, make_registration, badge_code, bad):
+    code = badge_code(make_registration("王㛃"))
+    login("checkin")
+    body = {"code": code, "seconds_ago": bad}
+    response = client.post("/api/v1/checkin", json=body)
+    if bad is None:  # JSON null: the same as leaving it out
+        assert response.status_code == 200 and response.json["status"] == "ok"
+        return
+    assert response.status_code == 400 and "seconds_ago" in response.json["error"]
+    db.session.rollback()
+    assert db.session.scalar(select(CheckIn)) is None
 
 
 def test_device_token(client, db, make_registration, badge_code, checkin_token, app):

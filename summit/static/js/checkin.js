@@ -17,14 +17,20 @@
     return e;
   }
 
+  // A request that has no answer within this time counts as "no network" (venue Wi-Fi can
+  // leave a request hanging rather than fail it).
+  var TIMEOUT_MS = 8000;
+
   function post(url, body) {
+    var abort = window.AbortController ? new AbortController() : null;
+    var timer = abort && setTimeout(function () { abort.abort(); }, TIMEOUT_MS);
     return fetch(url, {
-      method: "POST", credentials: "same-origin",
+      method: "POST", credentials: "same-origin", signal: abort ? abort.signal : undefined,
       headers: {"Content-Type": "application/json", "Accept": "application/json", "X-CSRFToken": cfg.csrf},
       body: JSON.stringify(body || {})
     }).then(function (r) {
       return r.json().catch(function () { return {}; }).then(function (data) { data._http = r.status; return data; });
-    });
+    }).finally(function () { if (timer) clearTimeout(timer); });
   }
 
   function localTime(iso) {
@@ -66,10 +72,77 @@
     code = (code || "").trim();
     if (!code || busy) return;
     busy = true;
-    post(cfg.checkin, {code: code}).then(show, failed).finally(function () {
+    post(cfg.checkin, {code: code}).then(show, function () { keep(code); }).finally(function () {
       busy = false; input.value = ""; input.focus();
     });
   }
+
+  // Without the network a scan is kept on this device (it survives a reload) and sent when the
+  // network is back, with how long ago it was made, so that it is recorded at that moment.
+  // A scan that reached the server but whose answer was lost is thus sent twice: the record
+  // keeps both, and the second answers "already checked in" with the first one's time.
+  var QUEUE = "summit-checkin-queue";
+  var pendingBox = document.getElementById("pending");
+  var laterList = document.getElementById("sent-later");
+  var flushing = false;
+
+  function queue() {
+    try { return JSON.parse(localStorage.getItem(QUEUE)) || []; } catch (e) { return []; }
+  }
+
+  function saveQueue(items) {
+    localStorage.setItem(QUEUE, JSON.stringify(items));
+    pendingBox.textContent = T.pending.replace("{n}", items.length);
+    pendingBox.classList.toggle("d-none", !items.length);
+  }
+
+  function keep(code) {
+    saveQueue(queue().concat([{code: code, at: Date.now()}]));
+    verdict.className = "verdict warn mb-3";
+    verdict.replaceChildren(el("div", "word", T.kept), el("div", "small mt-2", T.kept_hint));
+    lastCheckin = null;
+    undoBtn.classList.add("d-none");
+  }
+
+  function sentLater(result) {
+    var ok = result.status === "ok";
+    var word = result._http === 400 ? T.refused : (T[result.status] || T.error);
+    var li = el("li", "list-group-item d-flex justify-content-between gap-2" + (ok ? "" : " list-group-item-danger"));
+    li.appendChild(el("span", "", result.registration ? result.registration.name : result.code));
+    li.appendChild(el("span", "fw-semibold", word));
+    laterList.prepend(li);
+    laterList.parentNode.classList.remove("d-none");
+    while (laterList.children.length > 30) laterList.lastChild.remove();
+  }
+
+  function flush() {
+    var items = queue();
+    if (flushing || busy || !items.length) return;
+    flushing = true;
+    var item = items[0];
+    var ago = Math.max(0, (Date.now() - item.at) / 1000);
+    post(cfg.checkin, {code: item.code, seconds_ago: Math.min(ago, 86400)}).then(function (result) {
+      if (result._http === 429 || result._http >= 500) return false;  // the server is busy: later
+      saveQueue(queue().filter(function (q) { return q.at !== item.at || q.code !== item.code; }));
+      sentLater(Object.assign({code: item.code}, result));
+      return true;
+    }, function () { return false; }).then(function (more) {
+      flushing = false;
+      if (!more) return;
+      refreshCounts();
+      // All sent: the "kept on this device" verdict no longer holds.
+      if (!queue().length && verdict.classList.contains("warn")) {
+        verdict.className = "verdict idle mb-3";
+        verdict.replaceChildren(el("div", "word", T.ready));
+      }
+      flush();
+    });
+  }
+
+  saveQueue(queue());
+  window.addEventListener("online", flush);
+  setInterval(flush, 5000);
+  flush();
 
   document.getElementById("scan-form").addEventListener("submit", function (ev) {
     ev.preventDefault();
