@@ -58,7 +58,9 @@ def extract(name: str) -> Catalog:
         ):
             if not recursive and "/" in filename.replace("\\", "/"):
                 continue
-            catalog.add(message, None, [(str(folder / filename), lineno)], auto_comments=comments, context=context)
+            # Paths from the project's root: the same catalog wherever the checkout lives.
+            where = (folder / filename).relative_to(PROJECT).as_posix()
+            catalog.add(message, None, [(where, lineno)], auto_comments=comments, context=context)
     return catalog
 
 
