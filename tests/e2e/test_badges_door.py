@@ -109,6 +109,7 @@ def test_scans_kept_offline_are_sent_when_the_network_is_back(server, make_user,
 
     first = badge_code(make_registration("刘䶮", organisation="中国海洋大学"))
     second = badge_code(make_registration("吉𠮷", organisation="青岛大学"))
+    stale = badge_code(make_registration("王㛃", organisation="青岛科技大学"))
     _, email, password = make_user("checkin")
     with playwright.sync_playwright() as p:
         browser = _browser(p)
@@ -141,9 +142,15 @@ def test_scans_kept_offline_are_sent_when_the_network_is_back(server, make_user,
         page.reload()
         page.wait_for_timeout(1500)
         assert page.evaluate("() => localStorage.getItem('summit-checkin-queue')") == "[]"
+        # A scan kept for more than a day is not sent at all, and the staff see it refused.
+        page.evaluate("code => localStorage.setItem('summit-checkin-queue', JSON.stringify("
+                      "[{code: code, at: Date.now() - 2 * 86400 * 1000}]))", stale)
+        page.reload()
+        page.wait_for_function("() => document.querySelector('#sent-later').innerText.includes('已拒收')")
+        assert page.evaluate("() => localStorage.getItem('summit-checkin-queue')") == "[]"
         browser.close()
     db.session.rollback()
     rows = db.session.scalars(select(CheckIn).order_by(CheckIn.id)).all()
-    assert [r.status for r in rows] == ["ok", "ok"]
+    assert [r.status for r in rows] == ["ok", "ok"]  # the stale scan never reached the server
     # Recorded when they were scanned, seconds before the network came back.
     assert all(r.at < back_online - dt.timedelta(seconds=2) for r in rows)

@@ -104,27 +104,36 @@
     undoBtn.classList.add("d-none");
   }
 
-  function sentLater(result) {
-    var ok = result.status === "ok";
-    var word = result._http === 400 ? T.refused : (T[result.status] || T.error);
+  var MAX_AGE = 86400;  // seconds: the server takes kept scans up to a day old
+
+  function sentLater(code, result) {
+    var ok = result && result.status === "ok";
+    var word = result ? (T[result.status] || T.error) : T.refused;
     var li = el("li", "list-group-item d-flex justify-content-between gap-2" + (ok ? "" : " list-group-item-danger"));
-    li.appendChild(el("span", "", result.registration ? result.registration.name : result.code));
+    li.appendChild(el("span", "", result && result.registration ? result.registration.name : code));
     li.appendChild(el("span", "fw-semibold", word));
     laterList.prepend(li);
     laterList.parentNode.classList.remove("d-none");
     while (laterList.children.length > 30) laterList.lastChild.remove();
   }
 
+  function settle(item, result) {
+    saveQueue(queue().filter(function (q) { return q.at !== item.at || q.code !== item.code; }));
+    sentLater(item.code, result);
+  }
+
   function flush() {
     var items = queue();
     if (flushing || busy || !items.length) return;
-    flushing = true;
     var item = items[0];
     var ago = Math.max(0, (Date.now() - item.at) / 1000);
-    post(cfg.checkin, {code: item.code, seconds_ago: Math.min(ago, 86400)}).then(function (result) {
-      if (result._http === 429 || result._http >= 500) return false;  // the server is busy: later
-      saveQueue(queue().filter(function (q) { return q.at !== item.at || q.code !== item.code; }));
-      sentLater(Object.assign({code: item.code}, result));
+    if (ago > MAX_AGE) { settle(item, null); flush(); return; }
+    flushing = true;
+    post(cfg.checkin, {code: item.code, seconds_ago: ago}).then(function (result) {
+      // Only a verdict settles a kept scan; anything else (signed out, the server busy or
+      // failing) leaves it for the next try.
+      if (result._http !== 200 || typeof result.status !== "string") return false;
+      settle(item, result);
       return true;
     }, function () { return false; }).then(function (more) {
       flushing = false;
