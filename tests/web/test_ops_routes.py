@@ -190,8 +190,10 @@ EVIL = ("https://evil.example/x", "//evil.example/x", "/\\evil.example/x", "http
 REDIRECT_PARAMS = ("next", "url", "redirect", "return_to", "back")
 
 
-def test_no_route_redirects_to_another_site(app, clients):
+def test_no_route_redirects_to_another_site(app, clients, database_url):
     """Every redirect stays on this site, whatever next=/url=/... a link or form carries."""
+    if not database_url.startswith("sqlite"):
+        pytest.skip("where a redirect goes does not depend on the database; the walk runs once, on SQLite")
     problems = []
     for rule, methods in routes(app):
         url = sample_url(app, rule)
