@@ -311,3 +311,44 @@ def test_talent_from_registration_to_the_booth_agenda(live_server, make_page, sc
     expect(row).to_contain_text(times["智能海洋研究院"])
     screenshot(host, "12-booth-agenda-print")
     no_errors(host)
+
+
+def test_what_was_typed_survives_the_network_dropping_as_the_form_is_sent(live_server, make_page, screenshot):
+    person = {"name": "赵龑", "phone": "139 1207 0999", "email": "zhao.yan@example.com",
+              "organisation": "青岛科技大学", "title": "副教授"}
+    page = make_page("phone")
+    page.goto("/register")
+    id_number = resident_id(1991, 999)
+    fill_registration(page, person, "高层次人才", "resident_id", id_number, ["ai"])
+    page.check("#consent")
+    page.context.set_offline(True)
+    with pytest.raises(Exception):  # the browser's own "no internet" page
+        with page.expect_navigation():
+            page.locator("form.reg-form button[type=submit]").click()
+    page.context.set_offline(False)
+    assert registrations_with(live_server, person["email"]) == []
+
+    page.goto("/register")
+    # Everything typed is back but the identity number and the consent, which are not kept.
+    expect(page.locator("#name")).to_have_value(person["name"])
+    expect(page.locator("#phone")).to_have_value(person["phone"])
+    expect(page.locator("#email")).to_have_value(person["email"])
+    expect(page.locator("#organisation")).to_have_value(person["organisation"])
+    expect(page.locator("#degree")).to_have_value("phd")
+    expect(page.locator("input[name=fields][value=ai]")).to_be_checked()
+    expect(page.locator("input[name=programme_parts][value=recruitment]")).to_be_checked()
+    expect(page.locator("input[name=overseas][value=yes]")).to_be_checked()
+    expect(page.locator("#id_number")).to_have_value("")
+    expect(page.locator("#consent")).not_to_be_checked()
+    screenshot(page, "form-restored")
+
+    page.fill("#id_number", id_number)
+    page.check("#consent")
+    submit_registration(page)
+    assert re.search(r"/r/[^/?]+\?new=1$", page.url), page.url
+    # Registered: the draft is gone, and a new form in this tab starts empty.
+    assert page.evaluate("() => sessionStorage.getItem('summit-register-draft')") is None
+    page.goto("/register")
+    expect(page.locator("#name")).to_have_value("")
+    assert len(registrations_with(live_server, person["email"])) == 1
+    no_errors(page)

@@ -2,8 +2,12 @@
 // (the Content-Security-Policy refuses onsubmit= and onclick=):
 //   <form data-confirm="Question?">   asks before the form is sent
 //   <button data-print>                prints the page
+//   <div data-clear-draft="KEY">       forgets a form draft kept in sessionStorage under KEY
 (function () {
   "use strict";
+  document.querySelectorAll("[data-clear-draft]").forEach(function (el) {
+    try { sessionStorage.removeItem(el.getAttribute("data-clear-draft")); } catch (e) { /* storage off */ }
+  });
   document.addEventListener("submit", function (event) {
     var form = event.target;
     if (form.matches && form.matches("form[data-confirm]") && !window.confirm(form.getAttribute("data-confirm"))) {
