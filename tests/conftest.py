@@ -73,12 +73,23 @@ def postgres_ready() -> str:
     return POSTGRES_URL
 
 
+_cleanup_engines: dict[str, object] = {}
+
+
 def _truncate_all(url: str) -> None:
-    engine = create_engine(url)
+    """Back to an empty database with ids from 1, as a fresh one. Not with TRUNCATE: it makes
+    new files for every table and index (0.2 s a test); DELETE of the few rows a test wrote,
+    children first, and setval() on the sequences that moved cost a few milliseconds."""
+    engine = _cleanup_engines.get(url) or _cleanup_engines.setdefault(url, create_engine(url))
     names = [t.name for t in _db.metadata.sorted_tables]
+    has_rows = text(" UNION ALL ".join(f"SELECT '{n}' WHERE EXISTS (SELECT 1 FROM \"{n}\")" for n in names))
     with engine.begin() as conn:
-        conn.execute(text("TRUNCATE " + ", ".join(f'"{n}"' for n in names) + " RESTART IDENTITY CASCADE"))
-    engine.dispose()
+        filled = set(conn.scalars(has_rows))
+        for name in reversed(names):  # sorted_tables lists parents first
+            if name in filled:
+                conn.execute(text(f'DELETE FROM "{name}"'))
+        conn.execute(text("SELECT setval(format('%I.%I', schemaname, sequencename), 1, false) FROM pg_sequences "
+                          "WHERE schemaname = 'public' AND last_value IS NOT NULL"))
 
 
 @pytest.fixture(params=DATABASES)
