@@ -88,6 +88,9 @@ def from_env(overrides: dict | None = None) -> dict:
         "PUBLIC_BASE_URL": os.environ.get("SUMMIT_PUBLIC_BASE_URL", "http://127.0.0.1:5000"),
         "LOG_FORMAT": os.environ.get("SUMMIT_LOG_FORMAT", "json"),
         "LOG_LEVEL": os.environ.get("SUMMIT_LOG_LEVEL", "INFO"),
+        # Werkzeug's method for new password hashes. The test suite sets a cheap one: scrypt's
+        # 0.15 s for each account made and each login added minutes to it.
+        "PASSWORD_HASH_METHOD": os.environ.get("SUMMIT_PASSWORD_HASH_METHOD", "scrypt"),
         # Jobs (badge batches) run in a thread of the worker that started them;
         # their progress is in the database, so any worker can report it.
         "JOBS_INLINE": _bool(os.environ.get("SUMMIT_JOBS_INLINE")),

@@ -14,6 +14,9 @@ os.environ.setdefault("SUMMIT_INSTANCE_DIR", str(_session_dir / "instance"))
 os.environ.setdefault("SUMMIT_SECRET_KEY", "test-secret-key-not-for-production")
 os.environ.setdefault("SUMMIT_LOG_FORMAT", "text")
 os.environ.setdefault("SUMMIT_LOG_LEVEL", "WARNING")
+# Cheap password hashes for the accounts tests make (subprocesses such as `summit demo` too);
+# production keeps scrypt (test_foundation checks the default).
+os.environ.setdefault("SUMMIT_PASSWORD_HASH_METHOD", "pbkdf2:sha256:1000")
 
 import contextvars  # noqa: E402
 

@@ -63,6 +63,20 @@ def test_login_refuses_a_wrong_password(client, make_user):
     assert client.get("/summits").status_code == 302
 
 
+def test_passwords_are_hashed_with_scrypt_unless_configured(monkeypatch, app):
+    from summit.config import from_env
+
+    monkeypatch.delenv("SUMMIT_PASSWORD_HASH_METHOD")
+    assert from_env()["PASSWORD_HASH_METHOD"] == "scrypt"
+    user = User(email="x@example.com")
+    user.set_password("correct-horse")  # outside an application: the default
+    assert user.password_hash.startswith("scrypt:") and user.check_password("correct-horse")
+    with app.app_context():  # the suite's cheap method, from its environment
+        user.set_password("correct-horse")
+    assert user.password_hash.startswith("pbkdf2:sha256:1000$") and user.check_password("correct-horse")
+    assert not user.check_password("wrong-horse")
+
+
 def test_login_next_is_never_another_site(client, make_user):
     _id, email, password = make_user("organizer")
     response = client.post("/login", data={"email": email, "password": password, "next": "//evil.example/x"})
