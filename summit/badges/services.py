@@ -15,6 +15,7 @@ from flask_babel import lazy_gettext as _l
 from sqlalchemy import func, or_, select
 from sqlalchemy.exc import IntegrityError
 
+from summit import babel_locale
 from summit.badges import layouts as layout_data
 from summit.badges import tokens
 from summit.badges.models import Badge, CheckIn, PrintBatch
@@ -500,8 +501,6 @@ def _confirmation_mail_parts(registration, **_extra):
 def mail_parts(registration: Registration) -> dict:
     from markupsafe import escape
     from flask_babel import force_locale, gettext
-
-    from summit import babel_locale
 
     badge = issue_badge(registration)
     cid = f"badge-qr-{badge.id}@qianshan-summit.local"

@@ -171,13 +171,9 @@ def update_application(entry: Entry, data: dict, plan: bytes | None, plan_filena
     _check_eligibility(entry)
     entry.updated_at = utcnow()
     if after:
-        audit.record(entry, "entry.updated", _jsonable(before), _jsonable(after), actor_label="team link")
+        audit.record(entry, "entry.updated", audit.jsonable(before), audit.jsonable(after), actor_label="team link")
     db.session.commit()
     return entry
-
-
-def _jsonable(d: dict) -> dict:
-    return {k: (v.isoformat() if isinstance(v, (dt.date, dt.datetime)) else v) for k, v in d.items()}
 
 
 def override_eligibility(entry: Entry, eligible: bool | None, note: str) -> None:

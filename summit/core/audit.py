@@ -1,6 +1,7 @@
 """The audit trail: record() adds one AuditEvent to the caller's transaction."""
 from __future__ import annotations
 
+import datetime as dt
 from typing import Any
 
 from summit.core.models import AuditEvent
@@ -49,3 +50,8 @@ def changes(obj, fields, new_values: dict[str, Any]) -> tuple[dict, dict]:
             before[name] = getattr(obj, name)
             after[name] = new_values[name]
     return before, after
+
+
+def jsonable(values: dict[str, Any]) -> dict[str, Any]:
+    """Values as an audit row's JSON holds them: dates and datetimes in ISO form."""
+    return {k: (v.isoformat() if isinstance(v, (dt.date, dt.datetime)) else v) for k, v in values.items()}

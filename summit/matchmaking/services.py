@@ -161,11 +161,6 @@ def create_session(summit: Summit, *, title_zh: str, title_en: str, host_org_zh:
     return session
 
 
-def _jsonable(values: dict) -> dict:
-    """Audit values as JSON: datetimes in ISO form."""
-    return {k: v.isoformat() if isinstance(v, dt.datetime) else v for k, v in values.items()}
-
-
 def update_session(session: RecruitmentSession, *, title_zh: str, title_en: str, host_org_zh: str,
                    host_org_en: str, kind: str, day: dt.date, start: dt.time, end: dt.time, slot_minutes: int,
                    breaks: str = "", room_zh: str = "", room_en: str = "", max_requests: int = 5) -> RecruitmentSession:
@@ -197,8 +192,8 @@ def update_session(session: RecruitmentSession, *, title_zh: str, title_en: str,
                     _("Meetings in this session: %(n)s (draft or published). Remove the meetings first, then "
                       "change the day, the times, the slot length or the breaks.", n=meetings),
                     field=_timing_field(session, day, t_before), status=409)
-            before.update(_jsonable(t_before), slots=len(session.slots))
-            after.update(_jsonable(t_after), slots=len(times))
+            before.update(audit.jsonable(t_before), slots=len(session.slots))
+            after.update(audit.jsonable(t_after), slots=len(times))
             for name, value in timing.items():
                 setattr(session, name, value)
             dropped = _rebuild_slots(session, [(rules.to_utc(a), rules.to_utc(b)) for a, b in times])

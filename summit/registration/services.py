@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import dataclasses
 import datetime as dt
-import functools
 import hashlib
 import secrets
 from dataclasses import dataclass
@@ -22,6 +21,7 @@ from markupsafe import Markup
 from sqlalchemy import and_, bindparam, func, or_, select
 from sqlalchemy.exc import IntegrityError
 
+from summit import babel_locale
 from summit.core import audit, mail, signals
 from summit.core.database import begin_write, for_update, is_postgres
 from summit.core.models import AuditEvent, OutboundMail, Summit, utcnow
@@ -293,7 +293,7 @@ def queue_status_mail(reg: Registration, kind: str, token: str | None = None) ->
             if result.get("html"):
                 extra_html.append(Markup(result["html"]))  # receivers escape what they insert
             attachments.extend(result.get("attachments") or [])
-    with force_locale(_babel_locale(reg.language)):
+    with force_locale(babel_locale(reg.language or "zh_CN")):
         summit_name = reg.summit.name(reg.language)
         subject = str(subject_msg) % {"summit": summit_name}
         context = dict(reg=reg, kind=kind, headline=str(headline_msg), link=link, has_token=bool(token),
@@ -307,14 +307,6 @@ def queue_status_mail(reg: Registration, kind: str, token: str | None = None) ->
     queued = mail.queue(reg.email, subject, text, html, attachments=attachments, language=reg.language)
     _note_mail_queued()
     return queued
-
-
-@functools.lru_cache(maxsize=8)
-def _babel_locale(code: str | None):
-    # Parsing a locale name scans Babel's whole list of locales: do it once per name.
-    from babel import Locale
-
-    return Locale.parse(code or "zh_CN")
 
 
 def _note_mail_queued() -> None:
@@ -398,7 +390,7 @@ def _update(reg: Registration, values: dict, action: str, actor_label: str | Non
         raise DuplicateRegistration(dupes)
     for key, value in after.items():
         setattr(reg, key, value)
-    audit.record(reg, action, before=_jsonable(before), after=_jsonable(after), actor_label=actor_label)
+    audit.record(reg, action, before=audit.jsonable(before), after=audit.jsonable(after), actor_label=actor_label)
     signals.registration_changed.send(reg)
     try:
         db.session.commit()
@@ -406,10 +398,6 @@ def _update(reg: Registration, values: dict, action: str, actor_label: str | Non
         db.session.rollback()
         raise DuplicateRegistration(_integrity_fields(exc)) from exc
     return reg
-
-
-def _jsonable(values: dict) -> dict:
-    return {k: (v.isoformat() if isinstance(v, (dt.date, dt.datetime)) else v) for k, v in values.items()}
 
 
 def cancel(reg: Registration, *, by_attendee: bool, reason: str = "") -> Registration:
@@ -549,7 +537,7 @@ def organizer_update(reg: Registration, clean: dict) -> Registration:
             raise DuplicateRegistration(dupes)
         for key, value in after.items():
             setattr(reg, key, value)
-        audit.record(reg, "edited", before=_jsonable(before), after=_jsonable(after))
+        audit.record(reg, "edited", before=audit.jsonable(before), after=audit.jsonable(after))
         signals.registration_changed.send(reg)
         db.session.flush()
         promote_waitlist(db.session.get(Category, old_category))
