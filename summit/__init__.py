@@ -11,8 +11,9 @@ from flask_babel import get_locale, lazy_gettext as _l
 from summit import config as config_module
 from summit.extensions import babel, bootstrap, csrf, db, limiter, login_manager, migrate
 
-# Feature packages, in menu order. Each may have views.py (a blueprint `bp`, and NAV
-# entries), commands.py (COMMANDS: click commands for the `summit` CLI) and demo.py.
+# Feature packages, in menu order. Each package's __init__.py has init_feature(app, features),
+# the one place where it registers its views, commands and receivers and what it offers other
+# features (summit/core/features.py).
 FEATURES = (
     "core",
     "auth",
@@ -24,23 +25,6 @@ FEATURES = (
     "dashboard",
     "ops",
 )
-
-
-def _optional_module(feature: str, name: str):
-    try:
-        return importlib.import_module(f"summit.{feature}.{name}")
-    except ModuleNotFoundError as exc:
-        if exc.name in (f"summit.{feature}", f"summit.{feature}.{name}"):
-            return None
-        raise
-
-
-def feature_modules(name: str):
-    """The `name` module of every feature that has one, in FEATURES order."""
-    for feature in FEATURES:
-        module = _optional_module(feature, name)
-        if module is not None:
-            yield feature, module
 
 
 @functools.lru_cache(maxsize=8)
@@ -100,10 +84,6 @@ def create_app(config: dict | None = None) -> Flask:
 
     configure_sqlite(app)
 
-    # Import every model module so that metadata is complete (migrations, tests).
-    for _feature, _module in feature_modules("models"):
-        pass
-
     # Ids in URLs stop at the database's integer range: a larger one is a 404, not a database error.
     from werkzeug.routing import IntegerConverter
 
@@ -116,17 +96,13 @@ def create_app(config: dict | None = None) -> Flask:
 
     app.url_map.converters["int"] = IdConverter
 
-    nav, home_links = [], []
-    for feature, views in feature_modules("views"):
-        app.register_blueprint(views.bp)
-        nav.extend(getattr(views, "NAV", ()))
-        home_links.extend(getattr(views, "HOME_LINKS", ()))
-    app.config["NAV"] = nav
-    app.config["HOME_LINKS"] = home_links
+    from summit.core.features import EXTENSION, Features
 
-    for feature, commands in feature_modules("commands"):
-        for command in commands.COMMANDS:
-            app.cli.add_command(command)
+    features = app.extensions[EXTENSION] = Features()
+    for name in FEATURES:
+        importlib.import_module(f"summit.{name}").init_feature(app, features)
+    for command in features.commands:
+        app.cli.add_command(command)
 
     @app.context_processor
     def inject_globals():
@@ -136,8 +112,8 @@ def create_app(config: dict | None = None) -> Flask:
         return {
             "current_locale": locale,
             "is_en": locale.startswith("en"),
-            "nav_items": app.config["NAV"],
-            "home_links": app.config["HOME_LINKS"],
+            "nav_items": features.nav,
+            "home_links": features.home_links,
             "current_summit": g.get("current_summit") or Summit.current(),
         }
 

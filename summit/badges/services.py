@@ -20,7 +20,7 @@ from summit.badges import layouts as layout_data
 from summit.badges import tokens
 from summit.badges.models import Badge, CheckIn, PrintBatch
 from summit.badges.pdf import render_pdf
-from summit.core import audit, signals
+from summit.core import audit
 from summit.core.database import begin_write, for_update
 from summit.core.models import Summit, utcnow
 from summit.extensions import db
@@ -101,9 +101,21 @@ def reissue_badge(registration_id: int) -> Badge:
     return badge
 
 
-@signals.registration_approved.connect
-def _on_approved(registration, new=False, **_extra):
+def on_registration_approved(registration, new=False, **_extra):
+    """Receiver of registration_approved: the approved person gets a badge."""
     issue_badge(registration, new=new)
+
+
+def export_badge_codes(registrations: list[Registration]) -> list[str]:
+    """The registrations export's badge_code column: each one's active badge code, or empty."""
+    codes = badge_codes([r.id for r in registrations])
+    return [codes.get(r.id, "") for r in registrations]
+
+
+def checked_in_ids(summit: Summit):
+    """The registrations list's "checked in" filter: ids with a standing "ok" scan."""
+    return select(CheckIn.registration_id).where(
+        CheckIn.summit_id == summit.id, CheckIn.status == "ok", CheckIn.undone_at.is_(None))
 
 
 def ensure_badges(summit: Summit) -> int:
@@ -490,8 +502,7 @@ def search(summit: Summit, query: str, limit: int = 20) -> list[dict]:
 
 # ---------------------------------------------------------------- the confirmation mail
 
-@signals.confirmation_mail_parts.connect
-def _confirmation_mail_parts(registration, **_extra):
+def confirmation_mail_parts(registration, **_extra):
     """The QR code (inline image) and the badge PDF for an approved registration's mail."""
     if registration.status != "approved":
         return None

@@ -1,8 +1,8 @@
 """The stage (路演台): what is on stage in a hall, its countdown and whether its score is revealed.
 
-One generic mechanism: the state names an item by kind and id; features register kinds with
-a function that describes an item for the pages ("entry" here; the programme's research-results
-roadshow registers "result"). The control page changes the state; the judges' tablets and the
+One generic mechanism: the state names an item by kind and id; features add kinds in their
+init_feature (features.add_stage_kind) with a function that describes an item for the pages
+("entry" here, ENTRY_KIND). The control page changes the state; the judges' tablets and the
 hall's big screen poll state_json().
 """
 from __future__ import annotations
@@ -15,6 +15,7 @@ from sqlalchemy import select
 
 from summit.core import audit
 from summit.core.database import begin_write, for_update
+from summit.core.features import features
 from summit.core.models import Summit, utcnow
 from summit.extensions import db
 
@@ -31,11 +32,8 @@ class StageKind:
     choices: Callable
 
 
-KINDS: dict[str, StageKind] = {}
-
-
-def register(kind: StageKind) -> None:
-    KINDS[kind.name] = kind
+def kinds() -> dict[str, StageKind]:
+    return features().stage_kinds
 
 
 class StageError(Exception):
@@ -80,10 +78,10 @@ def control(summit: Summit, action: str, hall: str = "main", **params) -> StageS
     state = state_for(summit, hall, lock=True)
     if action == "show":
         kind = params.get("kind")
-        if kind not in KINDS:
+        if kind not in kinds():
             raise StageError("unknown kind", 400)
         item_id = params.get("item_id")
-        if KINDS[kind].describe(item_id, params.get("context") or {}, "zh_CN", False) is None:
+        if kinds()[kind].describe(item_id, params.get("context") or {}, "zh_CN", False) is None:
             raise StageError("unknown item", 404)
         phases = params.get("phases") or []
         if any(int(seconds) <= 0 or int(seconds) > 4 * 3600 for _name, seconds in phases):
@@ -131,7 +129,7 @@ def state_json(summit: Summit, locale: str, hall: str = "main") -> dict:
     state = db.session.scalar(stmt)
     if state is None or state.item_kind is None:
         return {"version": state.version if state else 0, "item": None}
-    kind = KINDS.get(state.item_kind)
+    kind = kinds().get(state.item_kind)
     item = kind.describe(state.item_id, state.context or {}, locale, state.revealed) if kind else None
     phase = None
     if state.phases and state.phase_index < len(state.phases):
@@ -184,4 +182,4 @@ def _entry_choices(summit, locale):
     return out
 
 
-register(StageKind("entry", _describe_entry, _entry_choices))
+ENTRY_KIND = StageKind("entry", _describe_entry, _entry_choices)

@@ -756,7 +756,7 @@ def stage_control():
         abort(404)
     hall = request.values.get("hall", "main")[:40]
     choices = {}
-    for kind in stage.KINDS.values():
+    for kind in stage.kinds().values():
         for item_id, label, context, *extra in kind.choices(summit, _locale()):
             choices[f"{kind.name}:{item_id}:{context.get('round_id', '')}"] = (kind.name, item_id, label, context,
                                                                                extra[0] if extra else None)

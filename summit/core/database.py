@@ -1,6 +1,8 @@
 """Engine settings that the ORM cannot express: SQLite's WAL mode and foreign keys."""
 from __future__ import annotations
 
+from contextlib import contextmanager
+
 from flask import Flask
 from sqlalchemy import event
 from sqlalchemy.engine import Engine
@@ -59,6 +61,25 @@ def begin_write() -> None:
             raise RuntimeError("begin_write() must come before the service changes anything")
         session.rollback()  # end the read-only transaction (e.g. loading current_user)
     session.connection(execution_options={"sqlite_immediate": True})
+
+
+@contextmanager
+def transaction(*, lock: bool = False):
+    """One write transaction of a service: committed when the block ends, rolled back when it
+    raises (nothing half-written). lock=True for a deciding service: begin_write() first.
+
+        with transaction(lock=True):
+            category = db.session.scalar(for_update(...))
+            ...
+    """
+    if lock:
+        begin_write()
+    try:
+        yield db.session
+        db.session.commit()
+    except BaseException:
+        db.session.rollback()
+        raise
 
 
 DB_INT_MAX = 2**31 - 1  # PostgreSQL's integer: ids and counts beyond it are no row, not an error

@@ -212,7 +212,7 @@ def _ensure_registrations(summit: Summit) -> int:
 
 def load_demo():
     """Yields lines to print."""
-    from summit import feature_modules
+    from summit.core.features import features
 
     made_users = _ensure_users()
     summit = _ensure_summits()
@@ -220,10 +220,8 @@ def load_demo():
     count = _ensure_registrations(summit)
     db.session.commit()
     yield f"summit: {summit.name_zh} ({summit.year}); registrations added: {count}"
-    for feature, module in feature_modules("demo"):
-        if feature == "core":
-            continue
-        for line in module.load(summit) or []:
+    for feature, load in features().demo_loaders:
+        for line in load(summit) or []:
             yield f"{feature}: {line}"
         db.session.commit()
     if made_users:

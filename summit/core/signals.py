@@ -1,20 +1,26 @@
-"""Signals between features, so that registration need not import badges (and so on).
+"""Every signal between features, so that registration need not import badges (and so on).
 
-A receiver is connected at import time of the feature's services module, e.g.
-    @signals.registration_approved.connect
-    def issue_badge(registration, **extra): ...
+A feature connects its receivers in its init_feature (summit/core/features.py), e.g.
+    signals.registration_approved.connect(services.on_registration_approved)
+Each signal below says who sends it, with what, and what a receiver may return.
 """
 from blinker import Namespace
 
 _signals = Namespace()
 
-# sender: the Registration, after its status changed (still inside the caller's transaction).
-# new=True when the registration was inserted in that same transaction (it has nothing yet).
+# Sent by registration when a registration becomes approved, inside the deciding transaction.
+# sender: the Registration; new=True when it was inserted in that same transaction (it has
+# nothing yet). Received by badges (the person gets a badge).
 registration_approved = _signals.signal("registration-approved")
-registration_cancelled = _signals.signal("registration-cancelled")
-registration_rejected = _signals.signal("registration-rejected")
-registration_changed = _signals.signal("registration-changed")
 
-# sender: the Registration whose confirmation mail is being written. Receivers return a
-# dict {"attachments": [...], "html": "...", "text": "..."} of extra parts (the badge QR and PDF).
+# Sent by registration while it writes the confirmation mail of an approved registration.
+# sender: the Registration. A receiver returns a dict {"attachments": [...], "html": "...",
+# "text": "..."} of extra parts. Received by badges (the QR code and the badge PDF).
 confirmation_mail_parts = _signals.signal("confirmation-mail-parts")
+
+# Sent by programme when it builds an attendee's personal agenda (the /me/<token> page, its .ics).
+# sender: the Registration; locale: "zh_CN" or "en". A receiver returns a list of
+# {"start": datetime, "end": datetime, "title": str, "room": str} (naive UTC datetimes, text in
+# that locale), optionally with "kind" (a short code, default "other"), "note" and "uid".
+# Received by matchmaking (published booth meetings).
+personal_agenda_items = _signals.signal("personal-agenda-items")

@@ -19,7 +19,7 @@ from summit.matchmaking import rules
 from summit.matchmaking.models import (MEETING_STATUSES, OUTCOMES, SESSION_KINDS, Booth, Meeting, MeetingRequest,
                                        RecruitmentSession, Slot, TalentProfile)
 from summit.matchmaking.scheduler import schedule as solve
-from summit.programme.hooks import personal_agenda_items
+
 from summit.registration.models import Registration
 
 CV_MAX_BYTES = 10 * 1024 * 1024
@@ -787,7 +787,7 @@ def figures_for(session: RecruitmentSession) -> dict:
 
 # ---------------------------------------------------------------- the attendee's personal agenda
 
-@personal_agenda_items.connect
+
 def agenda_items(registration: Registration, locale: str = "zh_CN", **extra) -> list[dict]:
     """The published booth meetings on the attendee's agenda (the programme's /me/<token> page and
     its .ics), with the same uid as the session's own calendar file."""

@@ -10,15 +10,13 @@ bp = Blueprint("ops", __name__)
 def build_spec() -> dict:
     from importlib.metadata import PackageNotFoundError, version
 
-    from summit import feature_modules
+    from summit.core.features import features
 
     try:
         app_version = version("qianshan-summit")
     except PackageNotFoundError:
         app_version = "0.0.0"
-    parts = [(feature, getattr(module, "PATHS", {}), getattr(module, "SCHEMAS", {}))
-             for feature, module in feature_modules("api_spec")]
-    return openapi.assemble(parts, title="Qianshan Summit API", version=app_version)
+    return openapi.assemble(features().api_specs, title="Qianshan Summit API", version=app_version)
 
 
 @bp.route("/api/v1/openapi.json")

@@ -1,2 +1,10 @@
 """The programme (日程), the 繁星计划 research-results roadshow, enterprises' technology needs
 (企业点题) matched with results (院所答题), and interest (意向) in results."""
+
+
+def init_feature(app, features) -> None:
+    from . import dashboard, demo, views
+
+    features.add_views(app, views.bp, views.NAV, views.HOME_LINKS)
+    features.dashboard_sections.append(("programme", dashboard.figures))
+    features.demo_loaders.append(("programme", demo.load))

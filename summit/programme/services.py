@@ -18,11 +18,11 @@ from flask_babel import force_locale, format_datetime, gettext as _
 from sqlalchemy import func, select
 from sqlalchemy.exc import IntegrityError
 
-from summit.core import audit, mail, pdfcheck
+from summit.core import audit, mail, pdfcheck, signals
 from summit.core.models import Summit, utcnow
 from summit.extensions import db
 from summit.programme import matching
-from summit.programme.hooks import personal_agenda_items
+
 from summit.programme.models import (BUDGET_RANGES, COOPERATION_KINDS, FOLLOW_UP_STATUSES, INTEREST_KINDS,
                                      ITEM_KINDS, ITEM_PARTS, MAILED_FIELDS, MATURITIES, TRACKED_FIELDS,
                                      Interest, ProgrammeItem, ResearchResult, RoadshowSlot, TechNeed)
@@ -274,10 +274,10 @@ def item_entry(item: ProgrammeItem, locale: str) -> dict:
 
 def personal_agenda(registration: Registration, locale: str) -> list[dict]:
     """The published items of the parts this attendee registered for, plus what other features
-    add through the personal_agenda_items signal (booth meetings), by start time."""
+    add through signals.personal_agenda_items (booth meetings), by start time."""
     summit = db.session.get(Summit, registration.summit_id)
     entries = [item_entry(i, locale) for i in items_of(summit) if concerns(i, registration)]
-    for _receiver, extra in personal_agenda_items.send(registration, locale=locale):
+    for _receiver, extra in signals.personal_agenda_items.send(registration, locale=locale):
         for e in extra or []:
             entries.append({"start": e["start"], "end": e["end"], "title": e["title"], "room": e.get("room", ""),
                             "kind": e.get("kind", "other"), "note": e.get("note", ""), "cancelled": False,

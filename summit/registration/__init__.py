@@ -1,12 +1,18 @@
 """Registration: sign-up, approval, waitlist, self-service links, import/export.
 
-What other features can plug in (without this package importing them):
-- services.EXPORT_COLUMNS: append an ExportColumn(key, label, value(registration)) and the
-  organizer's export (web and `summit export-registrations --columns`) offers it, e.g.
-  ExportColumn("badge_code", _l("Badge code"), lambda r: ...).
-- services.CHECKED_IN_SOURCES: append a callable (summit) -> SELECT of registration ids that
-  have checked in; the list page then offers the "checked in" filter.
-- core.signals: registration_approved/rejected/cancelled/changed are sent inside the deciding
-  transaction; confirmation_mail_parts.send(registration) is asked for extra text, html and
-  attachments when a confirmation mail of an approved registration is written.
+What it offers other features and what it asks of them goes through init_feature below
+(see summit/core/features.py): its own export columns come first, other features add theirs
+(the badges feature: the badge code) and the "checked in" source of the list's filter.
+It sends registration_approved and confirmation_mail_parts (summit/core/signals.py).
 """
+
+
+def init_feature(app, features) -> None:
+    from . import commands, dashboard, demo, services, views
+
+    features.add_views(app, views.bp, views.NAV, views.HOME_LINKS)
+    features.commands.extend(commands.COMMANDS)
+    features.dashboard_sections.append(("registration", dashboard.figures))
+    features.demo_loaders.append(("registration", demo.load))
+    for column in services.EXPORT_COLUMNS:
+        features.add_export_column(column)

@@ -23,6 +23,8 @@ from sqlalchemy.exc import IntegrityError
 
 from summit import babel_locale
 from summit.core import audit, mail, signals
+from summit.core.errors import DomainError
+from summit.core.features import ExportColumn, features
 from summit.core.database import begin_write, for_update, is_postgres
 from summit.core.models import AuditEvent, OutboundMail, Summit, utcnow
 from summit.extensions import db
@@ -54,17 +56,8 @@ ERROR_MESSAGES = {
 }
 
 
-class RegistrationError(Exception):
-    """Bad input or a refused operation, with a translated message (and the field it concerns)."""
-
-    status = 422
-
-    def __init__(self, message: str, field: str | None = None, status: int | None = None):
-        super().__init__(str(message))
-        self.message = str(message)
-        self.field = field
-        if status:
-            self.status = status
+class RegistrationError(DomainError):
+    """Bad input or a refused operation in registration (a translated message and its field)."""
 
 
 class DuplicateRegistration(RegistrationError):
@@ -317,10 +310,8 @@ def _note_mail_queued() -> None:
 
 
 def _status_signal(reg: Registration, status: str, **extra) -> None:
-    signal = {"approved": signals.registration_approved, "rejected": signals.registration_rejected,
-              "cancelled": signals.registration_cancelled}.get(status)
-    if signal is not None:
-        signal.send(reg, **extra)
+    if status == "approved":
+        signals.registration_approved.send(reg, **extra)
 
 
 # ---------------------------------------------------------------- attendee
@@ -391,7 +382,6 @@ def _update(reg: Registration, values: dict, action: str, actor_label: str | Non
     for key, value in after.items():
         setattr(reg, key, value)
     audit.record(reg, action, before=audit.jsonable(before), after=audit.jsonable(after), actor_label=actor_label)
-    signals.registration_changed.send(reg)
     try:
         db.session.commit()
     except IntegrityError as exc:
@@ -538,7 +528,6 @@ def organizer_update(reg: Registration, clean: dict) -> Registration:
         for key, value in after.items():
             setattr(reg, key, value)
         audit.record(reg, "edited", before=audit.jsonable(before), after=audit.jsonable(after))
-        signals.registration_changed.send(reg)
         db.session.flush()
         promote_waitlist(db.session.get(Category, old_category))
         try:
@@ -584,9 +573,6 @@ def update_category(category: Category, values: dict) -> Category:
 
 # ---------------------------------------------------------------- the list
 
-# Feature hooks: callables (summit) -> a SELECT of registration ids that have checked in
-# (the badges feature appends one). Without any, the "checked in" filter is not offered.
-CHECKED_IN_SOURCES: list[Callable[[Summit], Any]] = []
 SORTS = {
     "created": Registration.created_at,
     "name": Registration.name,
@@ -623,8 +609,9 @@ def list_query(summit: Summit, *, q: str = "", category_id: int | None = None, s
         stmt = stmt.where(Registration.category_id == category_id)
     if status:
         stmt = stmt.where(Registration.status == status)
-    if checked_in in ("yes", "no") and CHECKED_IN_SOURCES:
-        ids = CHECKED_IN_SOURCES[0](summit)
+    checked_in_source = features().checked_in_source
+    if checked_in in ("yes", "no") and checked_in_source is not None:
+        ids = checked_in_source(summit)
         stmt = stmt.where(Registration.id.in_(ids) if checked_in == "yes" else Registration.id.not_in(ids))
     column = SORTS.get(sort, Registration.created_at)
     order = column.asc() if direction == "asc" else column.desc()
@@ -640,15 +627,6 @@ def page(stmt, number: int, size: int = PAGE_SIZE) -> tuple[list[Registration], 
 
 # ---------------------------------------------------------------- export
 
-@dataclass
-class ExportColumn:
-    key: str
-    label: Any  # a lazy string
-    value: Callable[[Registration], Any]
-    personal: bool = False
-    default: bool = True
-
-
 def _category_name(reg: Registration) -> str:
     return reg.category.name_zh
 
@@ -658,7 +636,8 @@ def _fields_text(reg: Registration) -> str:
     return "、".join(names.get(c, c) for c in reg.fields or [])
 
 
-# Other features append their own (the badges feature: its badge code). Keys are unique.
+# This feature's own columns; registration.init_feature offers them first, other features add
+# theirs after (the badges feature: the badge code).
 EXPORT_COLUMNS: list[ExportColumn] = [
     ExportColumn("id", _l("ID"), lambda r: r.id),
     ExportColumn("name", _l("Name"), lambda r: r.name, personal=True),
@@ -685,12 +664,8 @@ EXPORT_COLUMNS: list[ExportColumn] = [
 
 
 def export_columns() -> list[ExportColumn]:
-    seen, columns = set(), []
-    for column in EXPORT_COLUMNS:
-        if column.key not in seen:
-            seen.add(column.key)
-            columns.append(column)
-    return columns
+    """Every column the export offers: this feature's, then other features'."""
+    return list(features().export_columns.values())
 
 
 def export(summit: Summit, keys: list[str] | None = None, fmt: str = "xlsx", stmt=None,
@@ -704,7 +679,7 @@ def export(summit: Summit, keys: list[str] | None = None, fmt: str = "xlsx", stm
     regs = db.session.scalars(stmt).all()
     with force_locale("zh_CN"):
         headers = [f"{c.label}" for c in columns]
-    rows = [[c.value(r) for c in columns] for r in regs]
+    rows = [list(row) for row in zip(*(c.cells(regs) for c in columns))] if regs else []
     data = tabular.write_csv(headers, rows) if fmt == "csv" else tabular.write_xlsx(headers, rows)
     audit.record(summit, "registrations_exported", after={"format": fmt, "columns": [c.key for c in columns],
                                                           "rows": len(rows)}, actor_label=actor_label)

@@ -11,6 +11,7 @@ from flask_login import current_user
 from sqlalchemy import func, select
 
 from summit.auth.permissions import role_required
+from summit.core.features import features
 from summit.core.database import db_ids, db_int
 from summit.core.models import OutboundMail, Summit, utcnow
 from summit.core.nav import NavItem
@@ -208,7 +209,7 @@ def admin_list():
     return render_template("registration/admin_list.html", summit=summit, rows=rows, total=total, page=number,
                            pages=max(1, -(-total // services.PAGE_SIZE)), filters=filters, counts=counts,
                            categories={c.id: c for c in cats}, category_list=cats, statuses=STATUSES,
-                           can_filter_checkin=bool(services.CHECKED_IN_SOURCES),
+                           can_filter_checkin=features().checked_in_source is not None,
                            reason_form=forms.ReasonForm(formdata=None))
 
 

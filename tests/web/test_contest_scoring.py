@@ -284,7 +284,8 @@ def test_stage_is_generic_over_registered_kinds(client, app, db, contest, login)
     from summit.contest import stage
 
     shown = {7: "海洋微生物成果"}
-    stage.register(stage.StageKind(
+    kinds = app.extensions["summit.features"].stage_kinds
+    kinds["result"] = (stage.StageKind(
         "result", lambda item_id, context, locale, reveal: (
             {"title": shown[item_id], "subtitle": "成果路演", "lines": [], "score": None} if item_id in shown else None),
         lambda summit, locale: [(7, "成果 7", {})]))
@@ -298,7 +299,7 @@ def test_stage_is_generic_over_registered_kinds(client, app, db, contest, login)
             stage.control(contest.summit, "show", kind="result", item_id=8)
         db.session.rollback()
     finally:
-        stage.KINDS.pop("result", None)
+        kinds.pop("result", None)
 
 
 def test_same_submission_sent_twice_at_once_is_counted_once(app, db, contest, add_entry, panel):

@@ -1,38 +1,26 @@
 from __future__ import annotations
 
 import io
-import types
 
 import pytest
 from openpyxl import load_workbook
 
-import summit
-
-
-def fake_module(figures):
-    return types.SimpleNamespace(figures=figures, __name__="summit.fake.dashboard")
 
 
 @pytest.fixture(autouse=True)
-def inject(monkeypatch):
-    """inject(feature, figures) adds a feature's dashboard module to the discovery.
+def inject(app):
+    """inject(feature, figures) adds a dashboard section to the running app's registry.
 
-    These tests are of the dashboard itself: the real features' sections are left out,
-    so the page shows only the core section and what a test injects."""
-    extra = []
-    real = summit.feature_modules
+    These tests are of the dashboard itself: of the real features' sections only the
+    registration feature's is kept, and a test adds what it needs."""
+    from summit.core.features import EXTENSION
 
-    def feature_modules(name):
-        if name == "dashboard":
-            yield from ((f, m) for f, m in real(name) if f == "dashboard")
-            yield from extra
-        else:
-            yield from real(name)
-
-    monkeypatch.setattr(summit, "feature_modules", feature_modules)
+    registry = app.extensions[EXTENSION]
+    registry.dashboard_sections[:] = [(f, figures) for f, figures in registry.dashboard_sections
+                                      if f == "registration"]
 
     def add(feature, figures):
-        extra.append((feature, fake_module(figures)))
+        registry.dashboard_sections.append((feature, figures))
 
     return add
 
@@ -50,16 +38,16 @@ def contest_figures(summit_):
     }]
 
 
-def test_dashboard_shows_core_and_feature_sections(client, login, dashboard_summit, inject):
+def test_dashboard_shows_the_features_sections(client, login, dashboard_summit, inject):
     inject("contest", contest_figures)
     login("organizer")
     response = client.get(f"/dashboard/{dashboard_summit.id}")
     assert response.status_code == 200
     page = response.get_data(as_text=True)
-    assert "报名概况（基础数据）" in page and "高层次人才" in page and "媒体" in page  # the core section
+    assert "待审核名单（最早的在前）" in page and "高层次人才" in page and "媒体" in page  # registration's
     assert "创新创业大赛" in page and "182" in page and "初创组" in page
     assert ">0.8</div>" in page  # numbers are formatted
-    assert page.count('<svg xmlns="http://www.w3.org/2000/svg" class="summit-chart"') == 4
+    assert page.count('<svg xmlns="http://www.w3.org/2000/svg" class="summit-chart"') == 3 + 2
     assert "<path" in page  # the line chart
     assert "评委缺评" in page and "&lt;script&gt;alert(1)&lt;/script&gt;" in page
     assert "<script>alert(1)" not in page
@@ -80,34 +68,26 @@ def test_dashboard_without_any_summit(client, login):
     assert response.status_code == 200 and "summit demo" in response.get_data(as_text=True)
 
 
-def test_core_figures_count_registrations_by_category_and_status(db, demo_summit, app):
+def test_registration_figures_count_registrations_by_category_and_status(db, dashboard_summit, app):
     from sqlalchemy import func, select
 
-    from summit.dashboard import services
+    from summit.registration.dashboard import figures
     from summit.registration.models import Registration
 
     with app.test_request_context():
-        section = services.core_section(demo_summit)
-    total = db.session.scalar(select(func.count()).select_from(Registration).where(Registration.summit_id == demo_summit.id))
-    approved = db.session.scalar(select(func.count()).select_from(Registration).where(
-        Registration.summit_id == demo_summit.id, Registration.status == "approved"))
+        (section,) = figures(dashboard_summit)
+    total = db.session.scalar(select(func.count()).select_from(Registration).where(
+        Registration.summit_id == dashboard_summit.id))
+    coming = db.session.scalar(select(func.count()).select_from(Registration).where(
+        Registration.summit_id == dashboard_summit.id, Registration.status.in_(("approved", "pending"))))
     stats = {s["label"]: s["value"] for s in section["stats"]}
-    assert stats["报名人数"] == total and stats["已通过"] == approved
-    table = section["tables"][0]
-    assert table["rows"][-1][-1] == total  # the total row
-    assert sum(row[-1] for row in table["rows"][:-1]) == total
-    over_time, by_category = section["charts"]
-    assert sum(p[1] for p in by_category["points"]) == approved
+    assert stats["报名人数"] == total == 5 and stats["待审核"] == 1 and coming == 4
+    over_time, by_category, by_status = section["charts"]
+    assert sum(p[1] for p in by_category["points"]) == coming
+    assert sum(p[1] for p in by_status["points"]) == total
     assert over_time["kind"] == "line" and over_time["points"][-1][1] == total
     values = [p[1] for p in over_time["points"]]
     assert values == sorted(values)
-
-
-def test_a_registration_section_from_the_feature_replaces_the_core_one(client, login, dashboard_summit, inject):
-    inject("registration", lambda s: [{"key": "registration", "title": "报名（功能模块）", "stats": [{"label": "x", "value": 1}]}])
-    login("organizer")
-    page = client.get(f"/dashboard/{dashboard_summit.id}").get_data(as_text=True)
-    assert "报名（功能模块）" in page and "报名概况（基础数据）" not in page
 
 
 def test_a_failing_feature_does_not_take_the_dashboard_down(client, login, dashboard_summit, inject):
@@ -135,7 +115,7 @@ def test_sections_fragment_for_the_refresh(client, login, dashboard_summit, inje
 def test_english_dashboard(client, login, dashboard_summit):
     login("organizer")
     page = client.get(f"/dashboard/{dashboard_summit.id}", headers={"Accept-Language": "en"}).get_data(as_text=True)
-    assert "Registrations (core data)" in page and "High-level talent" in page and "Export to Excel" in page
+    assert "Approval queue (oldest first)" in page and "High-level talent" in page and "Export to Excel" in page
 
 
 def test_export_has_one_sheet_per_section(client, login, dashboard_summit, inject):
@@ -147,7 +127,7 @@ def test_export_has_one_sheet_per_section(client, login, dashboard_summit, injec
     assert response.mimetype == "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
     assert "dashboard-2024.xlsx" in response.headers["Content-Disposition"]
     workbook = load_workbook(io.BytesIO(response.data))
-    assert workbook.sheetnames[:2] == ["报名概况（基础数据）", "创新创业大赛"]
+    assert workbook.sheetnames[:2] == ["报名", "创新创业大赛"]
     assert len(workbook.sheetnames) == 3 and all(c not in workbook.sheetnames[2] for c in "[]:*?/\\")
     contest = workbook["创新创业大赛"]
     cells = [[c.value for c in row] for row in contest.iter_rows()]
@@ -156,8 +136,8 @@ def test_export_has_one_sheet_per_section(client, login, dashboard_summit, injec
     formula_like = [c for row in contest.iter_rows() for c in row if c.value == '=HYPERLINK("x")'][0]
     assert formula_like.data_type == "s"  # kept as text, never run as a formula
     assert len(contest._charts) == 2  # native Excel charts beside the data
-    core = workbook["报名概况（基础数据）"]
-    assert any(row[0].value == "合计" for row in core.iter_rows())
+    registration = workbook["报名"]
+    assert any(row[0].value == "报名人数" and row[1].value == 5 for row in registration.iter_rows())
 
 
 def test_sheet_names_are_valid_and_unique():

@@ -10,7 +10,7 @@ from sqlalchemy import func, select
 
 from summit.core.models import AuditEvent, OutboundMail
 from summit.programme import services
-from summit.programme.hooks import personal_agenda_items
+from summit.core.signals import personal_agenda_items
 from summit.programme.models import ProgrammeItem
 
 

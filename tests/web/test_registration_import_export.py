@@ -142,19 +142,29 @@ def test_export_xlsx_and_csv_with_chosen_columns(client, db, login, reg_summit, 
     assert client.post("/organizer/registrations/export", data={"format": "csv"}).status_code == 422
 
 
-def test_export_column_hook(client, db, login, reg_summit, person):
-    from summit.registration import services
+def test_the_badge_code_column_is_wired(client, db, login, reg_summit, person, app, tmp_path):
+    """The badges feature offers its column through the real app's registry: the web export
+    lists it and includes it by default, and `summit export-registrations --columns` takes it."""
+    from summit.badges.models import Badge
 
     client.post("/register", data=person())
-    services.EXPORT_COLUMNS.append(services.ExportColumn("badge_code", "Badge code", lambda r: f"B-{r.id}"))
-    try:
-        login("organizer")
-        assert "badge_code" in client.get("/organizer/registrations/export").get_data(as_text=True)
-        response = client.post("/organizer/registrations/export", data={"columns": ["badge_code"], "format": "csv"})
-        rows = list(csv.reader(io.StringIO(response.data.decode("utf-8-sig"))))
-        assert rows[1][1] == f"B-{rows[1][0]}"
-    finally:
-        services.EXPORT_COLUMNS.pop()
+    codes = {b.registration_id: b.code for b in db.session.scalars(select(Badge).where(Badge.status == "active"))}
+    assert codes, "the approved registration has a badge"
+    login("organizer")
+    form = client.get("/organizer/registrations/export").get_data(as_text=True)
+    assert 'value="badge_code" id="col-badge_code" checked' in form  # offered, and on by default
+    response = client.post("/organizer/registrations/export", data={"columns": ["badge_code"], "format": "csv"})
+    rows = list(csv.reader(io.StringIO(response.data.decode("utf-8-sig"))))
+    assert rows[0] == ["编号", "参会证编码"]
+    assert {int(r[0]): r[1] for r in rows[1:]} == codes
+    runner = app.test_cli_runner()
+    for out, columns in ((tmp_path / "chosen.csv", ["--columns", "id,badge_code"]), (tmp_path / "default.csv", [])):
+        result = runner.invoke(args=["export-registrations", "-o", str(out), "--format", "csv", *columns])
+        assert result.exit_code == 0, result.output
+        with open(out, encoding="utf-8-sig") as f:
+            cli_rows = list(csv.reader(f))
+        at = cli_rows[0].index("参会证编码")
+        assert {int(r[0]): r[at] for r in cli_rows[1:]} == codes
 
 
 def test_export_writes_formulas_as_text(client, db, login, reg_summit, person):
