@@ -113,7 +113,7 @@ def single_page(app) -> None:
             or db.session.scalar(db.select(Registration).limit(1))
         badge = services.active_badge(registration.id)
         ours_html = services.badges_html([(registration, badge)], "a6")
-    from summit.badges.pdf import render_pdf
+    from summit.printing.pdf import render_pdf
 
     hb = wp_fonts.harfbuzz_subset
     print("1. one badge page (rendered in this process, warm)")

@@ -2,14 +2,12 @@
 from __future__ import annotations
 
 import datetime as dt
-import functools
 import io
 import os
 import re
 import time
 from pathlib import Path
 
-import qrcode
 from flask import current_app, g
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import func, or_, select
@@ -19,11 +17,12 @@ from summit import babel_locale
 from summit.badges import layouts as layout_data
 from summit.badges import tokens
 from summit.badges.models import Badge, CheckIn, PrintBatch
-from summit.badges.pdf import render_pdf
 from summit.core import audit
 from summit.core.database import begin_write, for_update
 from summit.core.models import Summit, utcnow
 from summit.extensions import db
+from summit.printing.pdf import render_pdf
+from summit.printing.qr import qr_png, qr_svg
 from summit.registration.models import Category, Registration
 
 
@@ -129,62 +128,6 @@ def ensure_badges(summit: Summit) -> int:
         db.session.add(Badge(summit_id=summit.id, registration_id=registration.id, code=tokens.new_code()))
     db.session.commit()
     return len(missing)
-
-
-# ---------------------------------------------------------------- QR codes
-
-def qr_matrix(code: str) -> list[list[bool]]:
-    qr = qrcode.QRCode(error_correction=qrcode.constants.ERROR_CORRECT_M, border=0)
-    qr.add_data(code)
-    qr.make(fit=True)
-    return qr.get_matrix()
-
-
-@functools.lru_cache(maxsize=4096)
-def qr_svg(code: str, size_mm: float) -> str:
-    """The code as a vector QR code: an inline <svg> of the given size.
-
-    The whole code is one stroked line that snakes through the rows (right along a row, down
-    outside the code, left along the next); its dash pattern is the run lengths of dark and
-    light modules. One path with one dash array is far cheaper for WeasyPrint to draw than
-    hundreds of little squares, and every module is still an exact vector rectangle.
-    """
-    matrix = qr_matrix(code)
-    n = len(matrix)
-    dashes = [0]  # a dash pattern starts "on": an empty first dash when the line starts light
-    dark_now = True
-
-    def add(length: int, dark: bool) -> None:
-        nonlocal dark_now
-        if dark == dark_now:
-            dashes[-1] += length
-        else:
-            dashes.append(length)
-            dark_now = dark
-
-    path = ["M-1 0.5"]
-    for y, row in enumerate(matrix):
-        cells = row if y % 2 == 0 else row[::-1]
-        add(1, False)  # lead-in outside the code
-        for cell in cells:
-            add(1, bool(cell))
-        add(1, False)
-        path.append(f"H{n + 1 if y % 2 == 0 else -1}")
-        if y < n - 1:
-            path.append(f"V{y + 1.5}")
-            add(1, False)
-    if len(dashes) % 2:
-        dashes.append(0)
-    return (f'<svg class="qr" width="{size_mm}mm" height="{size_mm}mm" viewBox="0 0 {n} {n}" '
-            f'xmlns="http://www.w3.org/2000/svg"><path d="{"".join(path)}" fill="none" stroke="#000" '
-            f'stroke-width="1" stroke-dasharray="{" ".join(map(str, dashes))}"/></svg>')
-
-
-def qr_png(code: str, box_size: int = 8) -> bytes:
-    image = qrcode.make(code, box_size=box_size, border=2, error_correction=qrcode.constants.ERROR_CORRECT_M)
-    out = io.BytesIO()
-    image.save(out, format="PNG")
-    return out.getvalue()
 
 
 # ---------------------------------------------------------------- badge PDFs

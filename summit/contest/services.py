@@ -963,7 +963,7 @@ def certificate_data(cert, qr: bool = True):
     """The plain data of the certificate's page (certificates.CertificateData)."""
     from zoneinfo import ZoneInfo
 
-    from summit.badges.services import qr_svg
+    from summit.printing.qr import qr_svg
 
     from .certificates import QR_MM, CertificateData
 
@@ -999,7 +999,7 @@ def certificate_data(cert, qr: bool = True):
 
 def render_certificates(certs: list) -> bytes:
     """Certificates as one PDF, one landscape A4 page each."""
-    from summit.badges.pdf import render_pdf
+    from summit.printing.pdf import render_pdf
 
     from .certificates import document_html
 
@@ -1038,7 +1038,7 @@ def run_certificate_batch(job_id: int, params: dict, progress) -> str:
 
     from pypdf import PdfWriter
 
-    from summit.badges.pdf import render_pdf
+    from summit.printing.pdf import render_pdf
 
     from .certificates import document_html
     from .models import Certificate

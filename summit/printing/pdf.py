@@ -1,4 +1,4 @@
-"""The PDF engine of the project (badges now, certificates too): HTML in, PDF bytes out.
+"""The PDF engine of the project, used by badges and certificates: HTML in, PDF bytes out.
 
 - Fonts are the package's own (fonts/, Noto Sans CJK SC under the SIL OFL), so Chinese,
   and rare characters such as 䶮 㛃 𠮷 龑, print on a machine with no CJK font installed.

@@ -4,7 +4,7 @@ import io
 import pytest
 from pypdf import PdfReader
 
-from summit.badges import pdf
+from summit.printing import pdf
 from tests.fixtures.pdfcheck import extracted_text, glyph_problems
 
 RARE = "䶮㛃𠮷龑"

@@ -1,6 +1,6 @@
-"""Build the badge fonts shipped in summit/badges/fonts/ from Noto Sans CJK SC.
+"""Build the print fonts shipped in summit/printing/fonts/ from Noto Sans CJK SC.
 
-    python -m summit.badges.fontbuild /usr/share/fonts/opentype/noto   (Debian's fonts-noto-cjk)
+    python -m summit.printing.fontbuild /usr/share/fonts/opentype/noto   (Debian's fonts-noto-cjk)
 
 The font is cut into small slices (a few hundred glyphs each, the most frequent Chinese
 characters first) listed in fonts/manifest.json. A document then loads only the slices its
