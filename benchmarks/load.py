@@ -71,7 +71,7 @@ def setup(args) -> dict:
     from summit.auth import services as auth
     from summit.badges.models import Badge
     from summit.badges.services import ensure_badges
-    from summit.contest import services as contest
+    from summit.contest import rounds as contest_rounds
     from summit.contest.models import Round
     from summit.core.demo import load_demo
     from summit.core.models import Summit
@@ -103,7 +103,7 @@ def setup(args) -> dict:
         finals = list(db.session.scalars(select(Round).where(Round.kind == "roadshow", Round.status == "open")
                                          .order_by(Round.id)))
         for final in finals:
-            contest.set_panel(final, [j.id for j in contest.panel(final)] + [j.id for j in judges])
+            contest_rounds.set_panel(final, [j.id for j in contest_rounds.panel(final)] + [j.id for j in judges])
 
         # Private links of talents with published meetings: their agendas have something in them.
         with_meetings = select(Meeting.registration_id).where(Meeting.published_at.is_not(None))
@@ -310,7 +310,7 @@ def check_scores(plan: dict, sent: list) -> tuple[bool, str]:
     from sqlalchemy import select
 
     from summit.contest.models import ScoreEvent
-    from summit.contest.services import fold
+    from summit.contest.ledger import fold
     from summit.extensions import db
 
     judges = plan["judges"]

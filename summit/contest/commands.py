@@ -43,15 +43,15 @@ def certificates(output, kind, track, year):
     from summit.core.models import Summit
     from summit.extensions import db
 
-    from . import services
+    from .certificate_records import certificate_list, render_certificates
 
     summit = db.session.scalar(select(Summit).where(Summit.year == year)) if year else Summit.current()
     if summit is None:
         raise click.ClickException("no such summit")
-    certs = services.certificate_list(summit, kind, track, include_revoked=False)
+    certs = certificate_list(summit, kind, track, include_revoked=False)
     if not certs:
         raise click.ClickException("no valid certificate matches; issue them on the certificates page first")
-    Path(output).write_bytes(services.render_certificates(certs))
+    Path(output).write_bytes(render_certificates(certs))
     click.echo(f"{len(certs)} certificate(s) written to {output}")
 
 

@@ -7,12 +7,15 @@ from sqlalchemy import func, select
 
 from summit.extensions import db
 
-from . import services
+from .judging import judge_entries
+from .ledger import score_state
 from .models import Entry
+from .rounds import panel, round_entries
+from .tracks import contest_for
 
 
 def figures(summit) -> list[dict]:
-    contest = services.contest_for(summit)
+    contest = contest_for(summit)
     if contest is None:
         return []
     stats, per_track, rows, missing = [], [], [], []
@@ -22,12 +25,12 @@ def figures(summit) -> list[dict]:
         total_entries += count
         per_track.append([track.name_zh, count])
         for round_ in track.rounds:
-            entries = services.round_entries(round_)
-            state = services.score_state(round_)
+            entries = round_entries(round_)
+            state = score_state(round_)
             done = sum(1 for s in state.values() if s["locked"])
             due = 0
-            for judge in services.panel(round_):
-                mine = services.judge_entries(round_, judge)
+            for judge in panel(round_):
+                mine = judge_entries(round_, judge)
                 submitted = sum(1 for e in mine if state.get((e.id, judge.id), {}).get("locked"))
                 due += len(mine)
                 if round_.status == "open" and len(mine) > submitted:

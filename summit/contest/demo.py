@@ -11,16 +11,10 @@ from sqlalchemy import func, select
 from summit.auth.models import User
 from summit.extensions import db
 
-from . import rubric, services
-from .eligibility import DEFAULT_RULES
-from .models import Contest, Entry, Round, Track
+from . import applications, certificate_records, judging, ledger, ranking, rounds, tracks
+from .models import Contest, Entry, Track
+from .tracks import AWARD_LEVELS  # noqa: F401  (the tests' contest uses the same levels)
 
-AWARD_LEVELS = [
-    {"key": "first", "name_zh": "一等奖", "name_en": "First prize", "count": 1},
-    {"key": "second", "name_zh": "二等奖", "name_en": "Second prize", "count": 2},
-    {"key": "third", "name_zh": "三等奖", "name_en": "Third prize", "count": 3},
-    {"key": "excellence", "name_zh": "优秀奖", "name_en": "Honourable mention", "count": None},
-]
 
 # project, field, organisation
 STARTUP = [
@@ -83,43 +77,10 @@ def _blank_plan() -> bytes:
     return buf.getvalue()
 
 
-def _ensure_contest(summit, deadline: dt.datetime | None = dt.datetime(2030, 12, 31)) -> tuple[Contest, bool]:
-    contest = services.contest_for(summit)
-    if contest is not None:
-        return contest, False
-    contest = Contest(summit_id=summit.id, name_zh="千创汇·智崂山创新创业大赛",
-                      name_en="Qianchuanghui · Smart Laoshan Innovation and Entrepreneurship Contest",
-                      contest_date=summit.starts_on, application_deadline=deadline)
-    db.session.add(contest)
-    db.session.flush()
-    tracks = [
-        ("startup", "初创组", "Startup group", "面向国内及驻崂高校院所人才团队，技术创新性强、多数尚未注册企业的项目。",
-         "Teams from universities and institutes at home or based in Laoshan with strong technical innovation; "
-         "most not yet incorporated."),
-        ("growth", "成长组", "Growth group", "面向区内成立4年以内、尚未获得人才计划支持的领军人才项目，以及高层次人才创办的优质项目。",
-         "Companies in the district founded within four years that have not yet received a talent-programme award, "
-         "and quality projects founded by high-level talents."),
-    ]
-    for pos, (code, zh, en, dzh, den) in enumerate(tracks):
-        track = Track(contest_id=contest.id, code=code, name_zh=zh, name_en=en, description_zh=dzh,
-                      description_en=den, position=pos, eligibility_rules=dict(DEFAULT_RULES[code]),
-                      award_levels=[dict(lv) for lv in AWARD_LEVELS])
-        db.session.add(track)
-        db.session.flush()
-        db.session.add(Round(track_id=track.id, name_zh="初赛", name_en="Preliminary (online review)", kind="online",
-                             position=0, status="draft", method="zscore", judges_per_entry=3,
-                             rubric=rubric.validate(rubric.DEMO_RUBRIC)))
-        db.session.add(Round(track_id=track.id, name_zh="决赛", name_en="Final (live roadshow)", kind="roadshow",
-                             position=1, status="draft", method="trimmed",
-                             rubric=rubric.validate(rubric.DEMO_RUBRIC)))
-    db.session.commit()
-    return contest, True
-
-
 def _ensure_entries(contest: Contest, rng: random.Random) -> int:
     if db.session.scalar(select(func.count()).select_from(Entry).join(Track).where(Track.contest_id == contest.id)):
         return 0
-    plan_path = services._store_plan(_blank_plan())
+    plan_path = applications.store_plan(_blank_plan())
     made = 0
     for track in contest.tracks:
         projects = STARTUP if track.code == "startup" else GROWTH
@@ -141,10 +102,10 @@ def _ensure_entries(contest: Contest, rng: random.Random) -> int:
                           prior_talent_award=growth and i == 19,
                           summary=f"{name}：面向{org}所在产业链的关键需求，团队已完成核心技术验证，计划在崂山区落地中试与产业化。",
                           plan_path=plan_path, plan_filename="商业计划书.pdf", plan_size=1000,
-                          team_token_hash=services.hash_token(f"demo-{track.code}-{i}-{rng.random()}"))
+                          team_token_hash=applications.hash_token(f"demo-{track.code}-{i}-{rng.random()}"))
             db.session.add(entry)
             db.session.flush()
-            services._check_eligibility(entry)
+            applications.check_eligibility(entry)
             made += 1
     db.session.commit()
     return made
@@ -167,24 +128,24 @@ def _run_online_round(contest: Contest, rng: random.Random) -> list[str]:
             continue
         for entry in db.session.scalars(select(Entry).where(Entry.track_id == track.id).order_by(Entry.id)):
             if entry.is_eligible and entry.status == "submitted":
-                services.admit(entry, "演示数据")
-        services.set_panel(prelim, [j.id for j in judges])
-        services.set_panel(final, [j.id for j in judges])
-        services.auto_assign(prelim)
+                applications.admit(entry, "演示数据")
+        rounds.set_panel(prelim, [j.id for j in judges])
+        rounds.set_panel(final, [j.id for j in judges])
+        judging.auto_assign(prelim)
         prelim.status = "open"
         db.session.commit()
-        quality = {e.id: rng.uniform(0.45, 0.92) for e in services.round_entries(prelim)}
+        quality = {e.id: rng.uniform(0.45, 0.92) for e in rounds.round_entries(prelim)}
         n = 0
         for judge in judges:
-            for entry in services.judge_entries(prelim, judge):
+            for entry in judging.judge_entries(prelim, judge):
                 values = {c["key"]: _judge(rng, c["max"], quality[entry.id], harsh[judge.id]) for c in prelim.rubric}
-                services.record_score(prelim, entry.id, judge, "submit", values, rng.choice(["", "技术扎实", "市场分析需加强"]),
+                ledger.record_score(prelim, entry.id, judge, "submit", values, rng.choice(["", "技术扎实", "市场分析需加强"]),
                                       client_id=f"demo-{prelim.id}-{entry.id}-{judge.id}")
                 n += 1
         prelim.status = "closed"
         db.session.commit()
-        top = services.advance_proposal(prelim, 8, None)
-        services.confirm_advance(prelim, [r["entry"] for r in top], 8, None)
+        top = ranking.advance_proposal(prelim, 8, None)
+        ranking.confirm_advance(prelim, [r["entry"] for r in top], 8, None)
         final.status = "open"
         db.session.commit()
         lines.append(f"{track.name_zh}: {len(quality)} entries scored online ({n} scores), {len(top)} in the final")
@@ -195,7 +156,7 @@ def load(summit):
     if summit.year != 2024:
         return
     rng = random.Random(20241119)
-    contest, made = _ensure_contest(summit)
+    contest, made = tracks.set_up_contest(summit, deadline=dt.datetime(2030, 12, 31))
     if made:
         yield f"contest {contest.name_zh} with two tracks"
     count = _ensure_entries(contest, rng)
@@ -213,6 +174,6 @@ def _issue_certificates(contest: Contest):
         if not db.session.scalar(select(func.count()).select_from(Award).where(
                 Award.track_id == track.id, Award.confirmed_at.is_not(None))):
             continue
-        counts = services.issue_award_certificates(track)
+        counts = certificate_records.issue_award_certificates(track)
         if counts["issued"]:
             yield f"{track.name_zh}: {counts['issued']} award certificates issued"

@@ -11,10 +11,12 @@ import datetime as dt
 from dataclasses import dataclass
 from typing import Callable
 
+from flask_babel import gettext as _
 from sqlalchemy import select
 
 from summit.core import audit
-from summit.core.database import begin_write, for_update
+from summit.core.database import for_update, transaction
+from summit.core.errors import DomainError
 from summit.core.features import features
 from summit.core.models import Summit, utcnow
 from summit.extensions import db
@@ -36,11 +38,12 @@ def kinds() -> dict[str, StageKind]:
     return features().stage_kinds
 
 
-class StageError(Exception):
-    def __init__(self, message: str, status: int = 422):
-        super().__init__(message)
-        self.message = message
-        self.status = status
+class StageError(DomainError):
+    """A change the stage cannot make now; the code says why (unknown_kind, unknown_item,
+    bad_phase, nothing_on_stage, unknown_action)."""
+
+    def __init__(self, code: str, status: int):
+        super().__init__(_("That is not possible now."), status=status, code=code)
 
 
 def state_for(summit: Summit, hall: str = "main", lock: bool = False) -> StageState:
@@ -74,53 +77,52 @@ def _bump(state: StageState, action: str, after: dict) -> None:
 
 def control(summit: Summit, action: str, hall: str = "main", **params) -> StageState:
     """One change to the stage: show, start, pause, resume, next_phase, reveal, hide, clear."""
-    begin_write()
-    state = state_for(summit, hall, lock=True)
-    if action == "show":
-        kind = params.get("kind")
-        if kind not in kinds():
-            raise StageError("unknown kind", 400)
-        item_id = params.get("item_id")
-        if kinds()[kind].describe(item_id, params.get("context") or {}, "zh_CN", False) is None:
-            raise StageError("unknown item", 404)
-        phases = params.get("phases") or []
-        if any(int(seconds) <= 0 or int(seconds) > 4 * 3600 for _name, seconds in phases):
-            raise StageError("bad phase length", 422)
-        state.item_kind, state.item_id = kind, item_id
-        state.context = params.get("context") or {}
-        state.phases = [[name, int(seconds)] for name, seconds in phases]
-        state.phase_index, state.phase_started_at, state.paused_remaining = 0, None, None
-        state.revealed = False
-    elif state.item_kind is None and action != "clear":
-        raise StageError("nothing on stage", 409)
-    elif action == "start":
-        state.phase_started_at, state.paused_remaining = utcnow(), None
-    elif action == "pause":
-        left = remaining(state)
-        if state.phase_started_at is not None and state.paused_remaining is None:
-            state.paused_remaining = left
-    elif action == "resume":
-        if state.paused_remaining is not None and state.phases:
-            length = int(state.phases[state.phase_index][1])
-            state.phase_started_at = utcnow() - dt.timedelta(seconds=length - state.paused_remaining)
-            state.paused_remaining = None
-    elif action == "next_phase":
-        if state.phase_index < len(state.phases):
-            state.phase_index += 1
-            state.phase_started_at = utcnow() if state.phase_index < len(state.phases) else None
-            state.paused_remaining = None
-    elif action == "reveal":
-        state.revealed = True
-    elif action == "hide":
-        state.revealed = False
-    elif action == "clear":
-        state.item_kind, state.item_id, state.context, state.phases = None, None, {}, []
-        state.phase_index, state.phase_started_at, state.paused_remaining, state.revealed = 0, None, None, False
-    else:
-        raise StageError("unknown action", 400)
-    _bump(state, action, {"kind": state.item_kind, "item": state.item_id, "phase": state.phase_index,
-                          "revealed": state.revealed})
-    db.session.commit()
+    with transaction(lock=True):
+        state = state_for(summit, hall, lock=True)
+        if action == "show":
+            kind = params.get("kind")
+            if kind not in kinds():
+                raise StageError("unknown_kind", 400)
+            item_id = params.get("item_id")
+            if kinds()[kind].describe(item_id, params.get("context") or {}, "zh_CN", False) is None:
+                raise StageError("unknown_item", 404)
+            phases = params.get("phases") or []
+            if any(int(seconds) <= 0 or int(seconds) > 4 * 3600 for _name, seconds in phases):
+                raise StageError("bad_phase", 422)
+            state.item_kind, state.item_id = kind, item_id
+            state.context = params.get("context") or {}
+            state.phases = [[name, int(seconds)] for name, seconds in phases]
+            state.phase_index, state.phase_started_at, state.paused_remaining = 0, None, None
+            state.revealed = False
+        elif state.item_kind is None and action != "clear":
+            raise StageError("nothing_on_stage", 409)
+        elif action == "start":
+            state.phase_started_at, state.paused_remaining = utcnow(), None
+        elif action == "pause":
+            left = remaining(state)
+            if state.phase_started_at is not None and state.paused_remaining is None:
+                state.paused_remaining = left
+        elif action == "resume":
+            if state.paused_remaining is not None and state.phases:
+                length = int(state.phases[state.phase_index][1])
+                state.phase_started_at = utcnow() - dt.timedelta(seconds=length - state.paused_remaining)
+                state.paused_remaining = None
+        elif action == "next_phase":
+            if state.phase_index < len(state.phases):
+                state.phase_index += 1
+                state.phase_started_at = utcnow() if state.phase_index < len(state.phases) else None
+                state.paused_remaining = None
+        elif action == "reveal":
+            state.revealed = True
+        elif action == "hide":
+            state.revealed = False
+        elif action == "clear":
+            state.item_kind, state.item_id, state.context, state.phases = None, None, {}, []
+            state.phase_index, state.phase_started_at, state.paused_remaining, state.revealed = 0, None, None, False
+        else:
+            raise StageError("unknown_action", 400)
+        _bump(state, action, {"kind": state.item_kind, "item": state.item_id, "phase": state.phase_index,
+                              "revealed": state.revealed})
     return state
 
 
@@ -144,10 +146,8 @@ def state_json(summit: Summit, locale: str, hall: str = "main") -> dict:
 # ---------------------------------------------------------------- the contest's kind: "entry"
 
 def _describe_entry(item_id, context, locale, reveal):
-    from flask_babel import gettext as _
-
-    from . import services
     from .models import Entry, Round
+    from .ranking import ranking
 
     entry = db.session.get(Entry, item_id) if isinstance(item_id, int) else None
     if entry is None:
@@ -156,7 +156,7 @@ def _describe_entry(item_id, context, locale, reveal):
     out = {"title": entry.project_name, "subtitle": entry.track.name(locale),
            "lines": [entry.organisation] if entry.organisation else [], "score": None}
     if reveal and round_ is not None:
-        row = next((r for r in services.ranking(round_)["rows"] if r["entry"] == entry.id), None)
+        row = next((r for r in ranking(round_)["rows"] if r["entry"] == entry.id), None)
         if row is not None:
             value = row["score"]
             out["score"] = f"{value:.3f}" if round_.method == "zscore" else f"{value:.2f}"
@@ -165,10 +165,10 @@ def _describe_entry(item_id, context, locale, reveal):
 
 
 def _entry_choices(summit, locale):
-    from . import services
-    from .models import Round
+    from .rounds import round_entries
+    from .tracks import contest_for
 
-    contest = services.contest_for(summit)
+    contest = contest_for(summit)
     out = []
     if contest is None:
         return out
@@ -176,7 +176,7 @@ def _entry_choices(summit, locale):
         for round_ in track.rounds:
             if round_.kind != "roadshow":
                 continue
-            for entry in services.round_entries(round_):
+            for entry in round_entries(round_):
                 out.append((entry.id, f"{track.name(locale)} · {round_.name(locale)} · {entry.project_name}",
                             {"round_id": round_.id}, round_))
     return out

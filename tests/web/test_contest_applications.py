@@ -67,14 +67,20 @@ def test_growth_rules_flag_with_reason_and_override_needs_note(client, db, conte
     login("organizer")
     page = client.get(f"/contest/admin/entries/{entry.id}").get_data(as_text=True)
     assert "2020-11-19" in page  # the earliest founding date the rule accepts
-    assert client.post(f"/contest/admin/entries/{entry.id}", data={"action": "admit"}).status_code == 409
-    r = client.post(f"/contest/admin/entries/{entry.id}", data={"action": "override", "ov-decision": "eligible",
-                                                                "ov-note": ""})
-    assert r.status_code == 422
-    r = client.post(f"/contest/admin/entries/{entry.id}", data={"action": "override", "ov-decision": "eligible",
-                                                                "ov-note": "区人才办认定为特殊引进项目"})
+    url = f"/contest/admin/entries/{entry.id}"
+    # A refused action goes back to the entry's page with the reason (303), and changes nothing.
+    r = client.post(f"{url}/admit")
+    assert r.status_code == 303 and r.location.endswith(url)
+    assert "该项目不符合参赛资格" in client.get(url).get_data(as_text=True)
+    r = client.post(f"{url}/override", data={"ov-decision": "eligible", "ov-note": ""})
+    assert r.status_code == 303 and r.location.endswith(url)
+    assert "请填写人工认定的理由" in client.get(url).get_data(as_text=True)
+    db.session.rollback()
+    assert db.session.get(Entry, entry.id).status == "submitted"
+    assert db.session.get(Entry, entry.id).eligibility_override is None
+    r = client.post(f"{url}/override", data={"ov-decision": "eligible", "ov-note": "区人才办认定为特殊引进项目"})
     assert r.status_code == 302
-    assert client.post(f"/contest/admin/entries/{entry.id}", data={"action": "admit"}).status_code == 302
+    assert client.post(f"{url}/admit").status_code == 302
     db.session.rollback()
     entry = db.session.get(Entry, entry.id)
     assert entry.status == "admitted" and entry.eligibility_note == "区人才办认定为特殊引进项目"

@@ -10,7 +10,7 @@ import pytest
 from pypdf import PdfReader
 from sqlalchemy import func, select
 
-from summit.contest import services
+from summit.contest import awards, certificate_records, errors, tracks
 from summit.contest.models import Certificate
 from tests.fixtures.pdfcheck import extracted_text, glyph_problems
 
@@ -32,17 +32,17 @@ def count(db, **where) -> int:
 @pytest.fixture
 def awarded(db, contest, add_entry):
     """Two awarded entries of the startup track (first and second prize) and one without an award."""
-    track = services.track_by_code(contest, "startup")
+    track = tracks.track_by_code(contest, "startup")
     first = add_entry(**TEAM)
     second = add_entry(project_name="轻量化VR光学模组", leader_name="张学莹", members=[])
     add_entry(project_name="未获奖项目")
-    services.confirm_awards(track, {first.id: "first", second.id: "second"})
+    awards.confirm_awards(track, {first.id: "first", second.id: "second"})
     return track, first, second
 
 
 def test_award_certificates_are_sequential_and_issued_once(app, db, contest, awarded):
     track, first, second = awarded
-    assert services.issue_award_certificates(track) == {"issued": 6, "kept": 0, "replaced": 0}
+    assert certificate_records.issue_award_certificates(track) == {"issued": 6, "kept": 0, "replaced": 0}
     team = db.session.scalars(select(Certificate).where(Certificate.kind == "award").order_by(Certificate.id)).all()
     assert [(c.serial, c.recipient, c.entry_id) for c in team] == [
         ("QS2024-A-0001", first.project_name, first.id), ("QS2024-A-0002", second.project_name, second.id)]
@@ -54,21 +54,21 @@ def test_award_certificates_are_sequential_and_issued_once(app, db, contest, awa
     assert len({c.code for c in team + members}) == 6 and all(len(c.code) >= 24 for c in team + members)
 
     # Again: nothing new.
-    assert services.issue_award_certificates(track) == {"issued": 0, "kept": 6, "replaced": 0}
+    assert certificate_records.issue_award_certificates(track) == {"issued": 0, "kept": 6, "replaced": 0}
     assert count(db) == 6
 
     # The second entry's award changes: its old certificates stop verifying, new ones follow the numbering.
-    services.confirm_awards(track, {second.id: "third"})
-    assert services.issue_award_certificates(track) == {"issued": 2, "kept": 4, "replaced": 2}
+    awards.confirm_awards(track, {second.id: "third"})
+    assert certificate_records.issue_award_certificates(track) == {"issued": 2, "kept": 4, "replaced": 2}
     replaced = db.session.scalars(select(Certificate).where(Certificate.entry_id == second.id)
                                   .order_by(Certificate.id)).all()
     assert [(c.serial, c.revoked_at is not None, c.title_zh) for c in replaced] == [
         ("QS2024-A-0002", True, "初创组二等奖"), ("QS2024-M-0004", True, "初创组二等奖"),
         ("QS2024-A-0003", False, "初创组三等奖"), ("QS2024-M-0005", False, "初创组三等奖")]
 
-    growth = services.track_by_code(contest, "growth")
-    with app.test_request_context(), pytest.raises(services.ContestError) as refused:
-        services.issue_award_certificates(growth)
+    growth = tracks.track_by_code(contest, "growth")
+    with app.test_request_context(), pytest.raises(errors.ContestError) as refused:
+        certificate_records.issue_award_certificates(growth)
     assert refused.value.status == 409 and count(db) == 8
 
 
@@ -76,14 +76,14 @@ def test_participation_and_judge_letters_once_each(db, contest, add_entry, panel
     admitted = [add_entry(), add_entry("growth")]
     add_entry(admitted=False)  # still under review: no certificate
     make_user("judge")  # a judge account on no panel of this contest: no letter
-    assert services.issue_participation_certificates(contest) == {"issued": 2, "kept": 0}
-    assert services.issue_participation_certificates(contest) == {"issued": 0, "kept": 2}
+    assert certificate_records.issue_participation_certificates(contest) == {"issued": 2, "kept": 0}
+    assert certificate_records.issue_participation_certificates(contest) == {"issued": 0, "kept": 2}
     certs = db.session.scalars(select(Certificate).where(Certificate.kind == "participation")
                                .order_by(Certificate.id)).all()
     assert [c.entry_id for c in certs] == [e.id for e in admitted]
     assert [c.serial for c in certs] == ["QS2024-P-0001", "QS2024-P-0002"]
-    assert services.issue_judge_certificates(contest.summit) == {"issued": 4, "kept": 0}
-    assert services.issue_judge_certificates(contest.summit) == {"issued": 0, "kept": 4}
+    assert certificate_records.issue_judge_certificates(contest.summit) == {"issued": 4, "kept": 0}
+    assert certificate_records.issue_judge_certificates(contest.summit) == {"issued": 0, "kept": 4}
     letters = db.session.scalars(select(Certificate).where(Certificate.kind == "judge")).all()
     assert sorted(c.user_id for c in letters) == sorted(uid for uid, _e, _p in panel)
     assert {c.serial for c in letters} == {f"QS2024-J-{n:04d}" for n in range(1, 5)}
@@ -94,14 +94,14 @@ def test_certificate_pdf_reads_back(db, contest, awarded, tmp_path):
     from PIL import Image
 
     track, first, _second = awarded
-    services.issue_award_certificates(track)
+    certificate_records.issue_award_certificates(track)
     cert = db.session.scalar(select(Certificate).where(Certificate.recipient == "刘䶮"))
-    data = services.certificate_pdf(cert)
+    data = certificate_records.certificate_pdf(cert)
     assert pages(data) == 1
     box = PdfReader(io.BytesIO(data)).pages[0].mediabox
     assert (round(float(box.width)), round(float(box.height))) == (842, 595)  # A4 landscape
     text = extracted_text(data)
-    url = services.verify_url(cert.code)
+    url = certificate_records.verify_url(cert.code)
     for part in ("刘䶮", cert.serial, first.project_name, "一等奖", "First prize", "初创组", url):
         assert part in text, part
     squeezed = re.sub(r"\s+", "", text)  # the titles are letter-spaced
@@ -117,18 +117,18 @@ def test_certificate_pdf_reads_back(db, contest, awarded, tmp_path):
 def test_every_kind_prints_with_rare_characters(db, contest, add_entry, make_user):
     from summit.contest.models import PanelJudge
 
-    track = services.track_by_code(contest, "startup")
+    track = tracks.track_by_code(contest, "startup")
     entry = add_entry(project_name="欧阳䶮的<b>项目</b>", leader_name="龑明")
-    services.confirm_awards(track, {entry.id: "excellence"})
+    awards.confirm_awards(track, {entry.id: "excellence"})
     judge_id, _email, _pw = make_user("judge", name="吉𠮷", organisation="中国海洋大学")
     db.session.add(PanelJudge(round_id=track.rounds[0].id, user_id=judge_id))
     db.session.commit()
-    services.issue_award_certificates(track)
-    services.issue_participation_certificates(contest)
-    services.issue_judge_certificates(contest.summit)
-    certs = services.certificate_list(contest.summit)
+    certificate_records.issue_award_certificates(track)
+    certificate_records.issue_participation_certificates(contest)
+    certificate_records.issue_judge_certificates(contest.summit)
+    certs = certificate_records.certificate_list(contest.summit)
     assert [c.kind for c in certs] == ["award", "member_award", "participation", "judge"]
-    data = services.render_certificates(certs)
+    data = certificate_records.render_certificates(certs)
     assert pages(data) == 4 and glyph_problems(data) == []
     text = extracted_text(data)
     for part in ("欧阳䶮的<b>项目</b>", "龑明", "吉𠮷", "中国海洋大学", "优秀奖", "Honourable mention"):
@@ -140,7 +140,7 @@ def test_every_kind_prints_with_rare_characters(db, contest, add_entry, make_use
 
 def test_verify_page_confirms_and_shows_revoked(client, login, db, contest, awarded):
     track, first, _second = awarded
-    services.issue_award_certificates(track)
+    certificate_records.issue_award_certificates(track)
     cert = db.session.scalar(select(Certificate).where(Certificate.recipient == "王㛃"))
     client.post("/lang/en", data={"next": "/"})
     page = client.get(f"/verify/{cert.code}").get_data(as_text=True)
@@ -151,13 +151,15 @@ def test_verify_page_confirms_and_shows_revoked(client, login, db, contest, awar
     response = client.get(f"/verify/{cert.code}")
     page = response.get_data(as_text=True)
     assert response.status_code == 200 and "revoked" in page and cert.serial in page and "genuine" not in page
-    assert client.post(f"/contest/admin/certificates/{cert.id}/revoke").status_code == 409  # once is enough
+    again = client.post(f"/contest/admin/certificates/{cert.id}/revoke")  # once is enough
+    assert again.status_code == 303 and again.location.endswith("/contest/admin/certificates")
+    assert "This certificate is already revoked." in client.get("/contest/admin/certificates").get_data(as_text=True)
     assert client.get(f"/contest/admin/certificates/{cert.id}/certificate.pdf").status_code == 410
 
 
 def test_pages_need_an_organizer(client, login, db, contest, awarded):
     track, _first, _second = awarded
-    services.issue_award_certificates(track)
+    certificate_records.issue_award_certificates(track)
     cert = db.session.scalar(select(Certificate))
     urls = [("get", "/contest/admin/certificates"), ("get", f"/contest/admin/certificates/{cert.id}/certificate.pdf"),
             ("post", "/contest/admin/certificates/issue"), ("post", f"/contest/admin/certificates/{cert.id}/revoke"),
@@ -186,7 +188,8 @@ def test_organizer_issues_prints_and_batches(client, login, db, contest, awarded
     assert client.post("/contest/admin/certificates/issue", data={"action": "bogus"}).status_code == 400
     assert client.post("/contest/admin/certificates/issue", data={"action": "award", "track": "x"}).status_code == 400
     refused = client.post("/contest/admin/certificates/issue", data={"action": "award", "track": "growth"})
-    assert refused.status_code == 409
+    assert refused.status_code == 303 and refused.location.endswith("/contest/admin/certificates")
+    assert "该组别尚无已确认的奖项" in client.get("/contest/admin/certificates").get_data(as_text=True)
     db.session.rollback()
     assert count(db) == 13
 
@@ -219,7 +222,9 @@ def test_organizer_issues_prints_and_batches(client, login, db, contest, awarded
     job_id = int(response.headers["Location"].rstrip("/").rsplit("/", 1)[1])
     assert pages(client.get(f"/contest/admin/certificates/batches/{job_id}/download").data) == 12
     # Nothing to print: refused, no job.
-    assert client.post("/contest/admin/certificates/batch", data={"kind": "award", "track": "growth"}).status_code == 409
+    empty = client.post("/contest/admin/certificates/batch", data={"kind": "award", "track": "growth"})
+    assert empty.status_code == 303 and empty.location.endswith("/contest/admin/certificates")
+    assert "没有符合所选条件的有效证书" in client.get("/contest/admin/certificates").get_data(as_text=True)
     assert client.get("/contest/admin/certificates/batches/999999").status_code == 404
 
 
@@ -243,7 +248,7 @@ def test_state_changes_need_the_csrf_token(app, client, login, db, contest, awar
 
 def test_cli_writes_a_pdf(app, db, contest, awarded, tmp_path):
     track, _first, _second = awarded
-    services.issue_award_certificates(track)
+    certificate_records.issue_award_certificates(track)
     out = tmp_path / "certs.pdf"
     runner = app.test_cli_runner()
     result = runner.invoke(args=["certificates", "-o", str(out), "--kind", "member_award", "--track", "startup"])
@@ -263,8 +268,8 @@ def test_demo_issues_certificates_once_awards_are_confirmed(db, demo_summit):
 
     list(demo.load(demo_summit))
     assert count(db) == 0  # no confirmed awards yet: nothing to certify
-    track = services.track_by_code(services.contest_for(demo_summit), "startup")
-    services.confirm_awards(track, {p["entry"].id: p["level"] for p in services.propose_awards(track)[:3]})
+    track = tracks.track_by_code(tracks.contest_for(demo_summit), "startup")
+    awards.confirm_awards(track, {p["entry"].id: p["level"] for p in awards.propose_awards(track)[:3]})
     lines = list(demo.load(demo_summit))
     assert any("award certificates issued" in line for line in lines)
     issued = count(db)

@@ -1,14 +1,15 @@
 from sqlalchemy import func, select
 
-from summit.contest import dashboard, services
+from summit.auth.models import User
+from summit.contest import certificate_records, dashboard, ranking, rounds
 from summit.contest.models import Contest, Entry, ScoreEvent
 
 
 def test_verify_page_confirms_a_certificate(client, db, contest, add_entry):
     entry = add_entry()
     summit = contest.summit
-    first = services.issue_certificate(summit, "award", "张学莹", "一等奖", "First prize", entry=entry)
-    second = services.issue_certificate(summit, "award", "万志波", "二等奖")
+    first = certificate_records.issue_certificate(summit, "award", "张学莹", "一等奖", "First prize", entry=entry)
+    second = certificate_records.issue_certificate(summit, "award", "万志波", "二等奖")
     assert first.serial == "QS2024-A-0001" and second.serial == "QS2024-A-0002"
     assert first.code != second.code and len(first.code) >= 24
     page = client.get(f"/verify/{first.code}").get_data(as_text=True)
@@ -29,13 +30,13 @@ def test_demo_contest_is_complete_and_idempotent(app, db, demo_summit):
     for track in contest.tracks:
         prelim, final = track.rounds
         assert prelim.status == "closed" and [c["max"] for c in prelim.rubric] == [30, 25, 20, 15, 10]
-        ranking = services.ranking(prelim)
-        assert len(ranking["rows"]) >= 15 and ranking["agreement"] is not None
-        assert all(r["judges"] == 3 for r in ranking["rows"])
-        assert len(services.round_entries(final)) >= 8
+        ranked = ranking.ranking(prelim)
+        assert len(ranked["rows"]) >= 15 and ranked["agreement"] is not None
+        assert all(r["judges"] == 3 for r in ranked["rows"])
+        assert len(rounds.round_entries(final)) >= 8
     # The judges' own organisations are recused automatically: none scored such an entry.
     for ev in db.session.scalars(select(ScoreEvent)):
-        judge = db.session.get(services.User, ev.judge_id)
+        judge = db.session.get(User, ev.judge_id)
         assert judge.organisation not in db.session.get(Entry, ev.entry_id).organisations()
     with app.test_request_context(headers={"Accept-Language": "en"}):
         figures = dashboard.figures(demo_summit)

@@ -5,7 +5,7 @@ import pytest
 from openpyxl import load_workbook
 from sqlalchemy import func, select
 
-from summit.contest import services
+from summit.contest import awards, ranking
 from summit.contest.models import Assignment, Round, RoundEntry, ScoreEvent, Track
 from summit.core.models import AuditEvent
 
@@ -46,8 +46,8 @@ def test_submit_is_idempotent_and_locks(client, db, contest, add_entry, panel):
     assert r.status_code == 409 and "组委会" in r.json["error"] and r.json["code"] == "locked"
     assert send(client, rid, entry.id, "draft", {"team": 1}, "d-2").status_code == 409
     db.session.rollback()
-    ranking = services.ranking(db.session.get(Round, rid))
-    assert ranking["rows"][0]["score"] == 78
+    ranked = ranking.ranking(db.session.get(Round, rid))
+    assert ranked["rows"][0]["score"] == 78
 
 
 def test_points_out_of_range_refused_with_a_clear_message(client, db, contest, add_entry, panel):
@@ -75,21 +75,25 @@ def test_unlock_only_by_organizer_and_logged(client, app, db, contest, add_entry
     round_ = final_round(db)
     login_as(client, *panel[0][1:])
     send(client, round_.id, entry.id, client_id="s-1")
-    unlock = {"action": "unlock", "entry_id": entry.id, "judge_id": panel[0][0], "note": "评委误触"}
-    assert client.post(f"/contest/admin/rounds/{round_.id}", data=unlock).status_code == 403
+    unlock = {"entry_id": entry.id, "judge_id": panel[0][0], "note": "评委误触"}
+    page = f"/contest/admin/rounds/{round_.id}"
+    assert client.post(f"{page}/unlock", data=unlock).status_code == 403
     _uid, email, password = make_user("organizer")
     other = app.test_client()
     login_as(other, email, password)
-    assert other.post(f"/contest/admin/rounds/{round_.id}", data=dict(unlock, note="")).status_code == 422
-    assert other.post(f"/contest/admin/rounds/{round_.id}", data=unlock).status_code == 302
+    r = other.post(f"{page}/unlock", data=dict(unlock, note=""))
+    assert r.status_code == 303 and r.location.endswith(page)
+    assert "请说明解锁理由" in other.get(page).get_data(as_text=True)
+    assert not db.session.scalar(select(func.count()).select_from(ScoreEvent).where(ScoreEvent.kind == "unlock"))
+    assert other.post(f"{page}/unlock", data=unlock).status_code == 302
     db.session.rollback()
     event = db.session.scalar(select(AuditEvent).where(AuditEvent.action == "score.unlocked"))
     assert event.note == "评委误触" and event.actor_label == email
     # Unlocked: no longer counted until resubmitted; then the new values count.
-    assert services.ranking(db.session.get(Round, round_.id))["rows"] == []
+    assert ranking.ranking(db.session.get(Round, round_.id))["rows"] == []
     assert send(client, round_.id, entry.id, "submit", dict(GOOD, team=5), "s-2").status_code == 201
     db.session.rollback()
-    assert services.ranking(db.session.get(Round, round_.id))["rows"][0]["score"] == 68
+    assert ranking.ranking(db.session.get(Round, round_.id))["rows"][0]["score"] == 68
 
 
 def test_recused_judge_never_sees_the_entry(client, db, contest, add_entry, panel):
@@ -134,7 +138,7 @@ def test_online_round_assignment_ranking_advance_awards(client, db, contest, add
     db.session.execute(RoundEntry.__table__.delete().where(RoundEntry.round_id == final.id))
     db.session.commit()
     login("organizer")
-    assert client.post(f"/contest/admin/rounds/{prelim.id}", data={"action": "assign"}).status_code == 302
+    assert client.post(f"/contest/admin/rounds/{prelim.id}/assign").status_code == 302
     db.session.rollback()
     pairs = list(db.session.scalars(select(Assignment).where(Assignment.round_id == prelim.id)))
     per_entry = {e.id: sum(1 for a in pairs if a.entry_id == e.id) for e in entries}
@@ -151,28 +155,32 @@ def test_online_round_assignment_ranking_advance_awards(client, db, contest, add
         assert send(c, prelim.id, a.entry_id, "submit", values, f"p-{a.id}").status_code == 201
     page = client.get(f"/contest/admin/rounds/{prelim.id}").get_data(as_text=True)
     assert "ICC(1)" in page
-    r = client.post(f"/contest/admin/rounds/{prelim.id}", data={"action": "advance_preview", "a-top_n": "3"})
+    r = client.post(f"/contest/admin/rounds/{prelim.id}/advance/preview", data={"a-top_n": "3"})
     assert r.status_code == 200 and entries[5].project_name in r.get_data(as_text=True)
-    r = client.post(f"/contest/admin/rounds/{prelim.id}", data={
-        "action": "advance_confirm", "a-top_n": "3", "entry_ids": [str(e.id) for e in entries[3:]]})
+    r = client.post(f"/contest/admin/rounds/{prelim.id}/advance", data={
+        "a-top_n": "3", "entry_ids": [str(e.id) for e in entries[3:]]})
     assert r.status_code == 302
     db.session.rollback()
     assert {re.entry_id for re in db.session.scalars(select(RoundEntry).where(RoundEntry.round_id == final.id))} == {
         e.id for e in entries[3:]}
     track = db.session.get(Track, prelim.track_id)
     db.session.rollback()
-    proposal = services.propose_awards(track)
+    proposal = awards.propose_awards(track)
     assert [(p["entry"].id, p["level"]) for p in proposal[:3]] == [
         (entries[5].id, "first"), (entries[4].id, "second"), (entries[3].id, "second")]
     assert client.get("/contest/results/startup").status_code == 404
     form = {f"level_{p['entry'].id}": p["level"] for p in proposal}
-    form["action"] = "confirm"
-    assert client.post(f"/contest/admin/tracks/{track.id}/awards", data=form).status_code == 302
-    assert client.post(f"/contest/admin/tracks/{track.id}/awards", data={"action": "publish"}).status_code == 302
+    awards_page = f"/contest/admin/tracks/{track.id}/awards"
+    assert client.post(f"{awards_page}/confirm", data=form).status_code == 302
+    assert client.post(f"/contest/admin/tracks/{track.id}/results/publish").status_code == 302
     page = client.get("/contest/results/startup").get_data(as_text=True)
     assert entries[5].project_name in page
-    assert client.post(f"/contest/admin/tracks/{track.id}/awards",
-                       data={"action": "confirm", f"level_{entries[0].id}": "platinum"}).status_code == 422
+    r = client.post(f"{awards_page}/confirm", data={f"level_{entries[0].id}": "platinum"})
+    assert r.status_code == 303 and r.location.endswith(awards_page)
+    assert "未知的奖项等级" in client.get(awards_page).get_data(as_text=True)
+    db.session.rollback()
+    assert {a.level for a in awards.awards(db.session.get(Track, track.id))} <= {"first", "second", "third",
+                                                                                 "excellence"}
     log = client.get("/contest/admin/audit").get_data(as_text=True)
     assert "award.confirmed" in log and "score.submitted" in log and "round.advanced" in log
     # Every score in the workbook.
@@ -184,14 +192,16 @@ def test_online_round_assignment_ranking_advance_awards(client, db, contest, add
 def test_rubric_validated_and_copied(client, db, contest, login):
     login("organizer")
     prelim, final = online_round(db), final_round(db, "growth")
-    bad = {"action": "rubric", "key_0": "a", "name_zh_0": "甲", "max_0": "0"}
-    r = client.post(f"/contest/admin/rounds/{prelim.id}", data=bad)
-    assert r.status_code == 422
-    good = {"action": "rubric", "key_0": "tech", "name_zh_0": "技术", "max_0": "60", "weight_0": "1.5",
+    bad = {"key_0": "a", "name_zh_0": "甲", "max_0": "0"}
+    page = f"/contest/admin/rounds/{prelim.id}"
+    r = client.post(f"{page}/rubric", data=bad)
+    assert r.status_code == 303 and r.location.endswith(page)
+    assert "第 1 项：满分须在 1 到 1000 之间" in client.get(page).get_data(as_text=True)
+    good = {"key_0": "tech", "name_zh_0": "技术", "max_0": "60", "weight_0": "1.5",
             "key_1": "biz", "name_zh_1": "商业", "max_1": "40", "tiebreak": "biz, tech"}
-    assert client.post(f"/contest/admin/rounds/{prelim.id}", data=good).status_code == 302
-    assert client.post(f"/contest/admin/rounds/{final.id}", data={"action": "copy_rubric",
-                                                                  "source_id": prelim.id}).status_code == 302
+    assert client.post(f"{page}/rubric", data=good).status_code == 302
+    assert client.post(f"/contest/admin/rounds/{final.id}/rubric/copy",
+                       data={"source_id": prelim.id}).status_code == 302
     db.session.rollback()
     copied = db.session.get(Round, final.id)
     assert [c["key"] for c in copied.rubric] == ["tech", "biz"] and copied.tiebreak == ["biz", "tech"]
@@ -219,7 +229,10 @@ def test_stage_follows_and_reveals(client, app, db, contest, add_entry, panel, l
     client.post("/stage/control", data={"action": "reveal"})
     state = app.test_client().get("/stage/state.json").json
     assert state["revealed"] and state["item"]["score"] == "78.00"
-    assert client.post("/stage/control", data={"action": "explode"}).status_code == 400
+    r = client.post("/stage/control", data={"action": "explode"})
+    assert r.status_code == 303 and r.location.endswith("/stage/control")
+    assert "当前无法执行该操作" in client.get("/stage/control").get_data(as_text=True)
+    assert app.test_client().get("/stage/state.json").json["revealed"]  # unchanged
     assert app.test_client().get("/stage/screen").status_code == 200
 
 
@@ -247,19 +260,25 @@ def test_hand_adjustments_respect_recusals_and_scores(client, db, contest, add_e
     judge_ids = [j[0] for j in panel]
     login("organizer")
     url = f"/contest/admin/rounds/{prelim.id}"
-    r = client.post(url, data={"action": "add_assignment", "judge_id": judge_ids[2], "entry_id": entry.id})
-    assert r.status_code == 409
-    assert client.post(url, data={"action": "add_assignment", "judge_id": judge_ids[0],
-                                  "entry_id": entry.id}).status_code == 302
+    r = client.post(f"{url}/assignments/add", data={"judge_id": judge_ids[2], "entry_id": entry.id})
+    assert r.status_code == 303 and r.location.endswith(url)
+    assert "该评委须回避此项目" in client.get(url).get_data(as_text=True)
+    assert client.post(f"{url}/assignments/add", data={"judge_id": judge_ids[0],
+                                                       "entry_id": entry.id}).status_code == 302
+    db.session.rollback()
+    assert {a.judge_id for a in db.session.scalars(select(Assignment).where(
+        Assignment.entry_id == entry.id))} == {judge_ids[0]}
     judge = client.application.test_client()
     login_as(judge, *panel[0][1:])
     assert send(judge, prelim.id, entry.id, "draft", {"team": 3}, "h-1").status_code == 201
     # Work already done keeps the assignment.
-    assert client.post(url, data={"action": "remove_assignment", "judge_id": judge_ids[0],
-                                  "entry_id": entry.id}).status_code == 409
+    r = client.post(f"{url}/assignments/remove", data={"judge_id": judge_ids[0], "entry_id": entry.id})
+    assert r.status_code == 303 and "该评委已为此项目评分" in client.get(url).get_data(as_text=True)
+    db.session.rollback()
+    assert db.session.scalar(select(func.count()).select_from(Assignment).where(Assignment.entry_id == entry.id)) == 1
     # An organizer-set conflict removes the entry from the judge's list at once.
-    r = client.post(f"/contest/admin/entries/{entry.id}", data={"action": "conflict", "judge_id": judge_ids[0],
-                                                                "n-note": "曾为该项目顾问"})
+    r = client.post(f"/contest/admin/entries/{entry.id}/conflicts", data={"judge_id": judge_ids[0],
+                                                                          "n-note": "曾为该项目顾问"})
     assert r.status_code == 302
     assert judge.get(f"/contest/judge/rounds/{prelim.id}/data.json").json["entries"] == []
     assert send(judge, prelim.id, entry.id, "submit", GOOD, "h-2").status_code == 403
@@ -272,12 +291,16 @@ def test_auto_assignment_explains_when_impossible(client, db, contest, add_entry
                                                       {"name": "乙", "organisation": "机构2"}])
     prelim = online_round(db)
     login("organizer")
-    r = client.post(f"/contest/admin/rounds/{prelim.id}", data={"action": "assign"})
-    assert r.status_code == 409
-    assert "1" in r.get_data(as_text=True)  # only one judge without a conflict; two are needed
+    page = f"/contest/admin/rounds/{prelim.id}"
+    r = client.post(f"{page}/assign")
+    assert r.status_code == 303 and r.location.endswith(page)
+    # Judges 0, 1 and 2 share an organisation with the team: one judge is left; two are needed.
+    assert "有项目只有 1 位无需回避的评委，需要 2 位。" in client.get(page).get_data(as_text=True)
     db.session.rollback()
-    assert db.session.scalar(select(func.count()).select_from(Assignment)) == 0
-    assert entry.id
+    assert db.session.scalar(select(func.count()).select_from(Assignment).where(
+        Assignment.entry_id == entry.id)) == 0
+    assert db.session.scalar(select(func.count()).select_from(AuditEvent).where(
+        AuditEvent.action == "round.assigned")) == 0
 
 
 def test_stage_is_generic_over_registered_kinds(client, app, db, contest, login):

@@ -1,0 +1,71 @@
+"""The stage (路演台): the organizers' control and the hall's screen, which polls the state."""
+from __future__ import annotations
+
+from flask import abort, flash, jsonify, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+
+from summit.auth.permissions import role_required
+from summit.core.errors import back_to
+from summit.core.models import Summit
+
+from .. import stage
+from . import bp
+from .lookups import locale
+
+
+@bp.route("/stage/state.json")
+def stage_state():
+    summit = Summit.current()
+    if summit is None:
+        abort(404)
+    hall = request.args.get("hall", "main")[:40]
+    response = jsonify(stage.state_json(summit, locale(), hall))
+    response.headers["Cache-Control"] = "no-store"
+    return response
+
+
+@bp.route("/stage/screen")
+def stage_screen():
+    return render_template("contest/stage_screen.html", hall=request.args.get("hall", "main")[:40])
+
+
+def _choices(summit) -> dict:
+    """What can go on stage: "kind:item:round" -> (kind, item id, label, context, round or None)."""
+    choices = {}
+    for kind in stage.kinds().values():
+        for item_id, label, context, *extra in kind.choices(summit, locale()):
+            choices[f"{kind.name}:{item_id}:{context.get('round_id', '')}"] = (kind.name, item_id, label, context,
+                                                                               extra[0] if extra else None)
+    return choices
+
+
+@bp.route("/stage/control", methods=["GET", "POST"])
+@back_to("contest.stage_control")
+@role_required("organizer")
+def stage_control():
+    summit = Summit.current()
+    if summit is None:
+        abort(404)
+    hall = request.values.get("hall", "main")[:40]
+    choices = _choices(summit)
+    if request.method == "POST":
+        action = request.form.get("action", "")
+        params = {}
+        if action == "show":
+            choice = choices.get(request.form.get("item", ""))
+            if choice is None:
+                flash(_("Choose what goes on stage."), "error")
+                return redirect(url_for("contest.stage_control", hall=hall))
+            kind, item_id, _label, context, round_ = choice
+            phases = []
+            if round_ is not None:
+                phases = [["pitch", round_.pitch_seconds]]
+                if round_.questions_seconds:
+                    phases.append(["questions", round_.questions_seconds])
+            params = {"kind": kind, "item_id": item_id, "context": context, "phases": phases}
+        stage.control(summit, action, hall, **params)
+        if request.accept_mimetypes.best == "application/json":
+            return jsonify(stage.state_json(summit, locale(), hall))
+        return redirect(url_for("contest.stage_control", hall=hall))
+    return render_template("contest/stage_control.html", hall=hall, choices=choices,
+                           state=stage.state_json(summit, locale(), hall))
