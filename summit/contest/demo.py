@@ -9,11 +9,11 @@ import random
 from sqlalchemy import func, select
 
 from summit.auth.models import User
+from summit.core.database import transaction
 from summit.extensions import db
 
 from . import applications, certificate_records, judging, ledger, ranking, rounds, tracks
 from .models import Contest, Entry, Track
-from .tracks import AWARD_LEVELS  # noqa: F401  (the tests' contest uses the same levels)
 
 
 # project, field, organisation
@@ -81,33 +81,36 @@ def _ensure_entries(contest: Contest, rng: random.Random) -> int:
     if db.session.scalar(select(func.count()).select_from(Entry).join(Track).where(Track.contest_id == contest.id)):
         return 0
     plan_path = applications.store_plan(_blank_plan())
-    made = 0
-    for track in contest.tracks:
-        projects = STARTUP if track.code == "startup" else GROWTH
-        for i, (name, field, org) in enumerate(projects):
-            growth = track.code == "growth"
-            leader = rng.choice(SURNAMES) + rng.choice(GIVEN)
-            members = [{"name": rng.choice(SURNAMES) + rng.choice(GIVEN), "role": rng.choice(ROLES),
-                        "organisation": org, "phone": f"139{made:04d}{k:04d}", "email": f"team{made}-{k}@example.com"}
-                       for k in range(rng.randint(1, 4))]
-            founded = dt.date(2021 + i % 4, 1 + i % 12, 10) if growth else (dt.date(2023, 5, 1) if i % 3 == 0 else None)
-            if growth and i == 17:
-                founded = dt.date(2018, 6, 1)  # too old for the growth group: flagged, left for review
-            entry = Entry(track_id=track.id, project_name=name, field=field, organisation=org, leader_name=leader,
-                          leader_phone=f"138{made:08d}", leader_email=f"leader{made}@example.com", members=members,
-                          founded_on=founded, is_company=growth or founded is not None,
-                          registered_capital=float(rng.choice([100, 200, 500, 1000, 3000])) if growth else None,
-                          financing_stage=rng.choice(["none", "angel", "seed", "a"]) if growth else "none",
-                          prior_awards=rng.choice(["", "", "中国创新创业大赛优秀企业", "山东省科技进步奖三等奖"]),
-                          prior_talent_award=growth and i == 19,
-                          summary=f"{name}：面向{org}所在产业链的关键需求，团队已完成核心技术验证，计划在崂山区落地中试与产业化。",
-                          plan_path=plan_path, plan_filename="商业计划书.pdf", plan_size=1000,
-                          team_token_hash=applications.hash_token(f"demo-{track.code}-{i}-{rng.random()}"))
-            db.session.add(entry)
-            db.session.flush()
-            applications.check_eligibility(entry)
-            made += 1
-    db.session.commit()
+    with transaction():
+        made = 0
+        for track in contest.tracks:
+            projects = STARTUP if track.code == "startup" else GROWTH
+            for i, (name, field, org) in enumerate(projects):
+                growth = track.code == "growth"
+                leader = rng.choice(SURNAMES) + rng.choice(GIVEN)
+                members = [{"name": rng.choice(SURNAMES) + rng.choice(GIVEN), "role": rng.choice(ROLES),
+                            "organisation": org, "phone": f"139{made:04d}{k:04d}",
+                            "email": f"team{made}-{k}@example.com"}
+                           for k in range(rng.randint(1, 4))]
+                founded = (dt.date(2021 + i % 4, 1 + i % 12, 10) if growth
+                           else (dt.date(2023, 5, 1) if i % 3 == 0 else None))
+                if growth and i == 17:
+                    founded = dt.date(2018, 6, 1)  # too old for the growth group: flagged, left for review
+                entry = Entry(track_id=track.id, project_name=name, field=field, organisation=org, leader_name=leader,
+                              leader_phone=f"138{made:08d}", leader_email=f"leader{made}@example.com", members=members,
+                              founded_on=founded, is_company=growth or founded is not None,
+                              registered_capital=float(rng.choice([100, 200, 500, 1000, 3000])) if growth else None,
+                              financing_stage=rng.choice(["none", "angel", "seed", "a"]) if growth else "none",
+                              prior_awards=rng.choice(["", "", "中国创新创业大赛优秀企业", "山东省科技进步奖三等奖"]),
+                              prior_talent_award=growth and i == 19,
+                              summary=f"{name}：面向{org}所在产业链的关键需求，团队已完成核心技术验证，"
+                                  "计划在崂山区落地中试与产业化。",
+                              plan_path=plan_path, plan_filename="商业计划书.pdf", plan_size=1000,
+                              team_token_hash=applications.hash_token(f"demo-{track.code}-{i}-{rng.random()}"))
+                db.session.add(entry)
+                db.session.flush()
+                applications.check_eligibility(entry)
+                made += 1
     return made
 
 
@@ -132,22 +135,23 @@ def _run_online_round(contest: Contest, rng: random.Random) -> list[str]:
         rounds.set_panel(prelim, [j.id for j in judges])
         rounds.set_panel(final, [j.id for j in judges])
         judging.auto_assign(prelim)
-        prelim.status = "open"
-        db.session.commit()
+        with transaction():
+            prelim.status = "open"
         quality = {e.id: rng.uniform(0.45, 0.92) for e in rounds.round_entries(prelim)}
         n = 0
         for judge in judges:
             for entry in judging.judge_entries(prelim, judge):
                 values = {c["key"]: _judge(rng, c["max"], quality[entry.id], harsh[judge.id]) for c in prelim.rubric}
-                ledger.record_score(prelim, entry.id, judge, "submit", values, rng.choice(["", "技术扎实", "市场分析需加强"]),
-                                      client_id=f"demo-{prelim.id}-{entry.id}-{judge.id}")
+                ledger.record_score(prelim, entry.id, judge, "submit", values,
+                                    rng.choice(["", "技术扎实", "市场分析需加强"]),
+                                    client_id=f"demo-{prelim.id}-{entry.id}-{judge.id}")
                 n += 1
-        prelim.status = "closed"
-        db.session.commit()
+        with transaction():
+            prelim.status = "closed"
         top = ranking.advance_proposal(prelim, 8, None)
         ranking.confirm_advance(prelim, [r["entry"] for r in top], 8, None)
-        final.status = "open"
-        db.session.commit()
+        with transaction():
+            final.status = "open"
         lines.append(f"{track.name_zh}: {len(quality)} entries scored online ({n} scores), {len(top)} in the final")
     return lines
 
