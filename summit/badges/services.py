@@ -23,6 +23,7 @@ from summit.core.models import Summit, utcnow
 from summit.extensions import db
 from summit.printing.pdf import render_pdf
 from summit.printing.qr import qr_png, qr_svg
+from summit.printing.text import fit_name
 from summit.registration.models import Category, Registration
 
 
@@ -134,7 +135,7 @@ def ensure_badges(summit: Summit) -> int:
 
 def badge_data(registration: Registration, badge: Badge, layout: layout_data.Layout, summit: Summit) -> dict:
     category: Category = registration.category
-    name_pt, name_lines = layout_data.fit_name(registration.name, layout.text_width, layout.name_max_pt,
+    name_pt, name_lines = fit_name(registration.name, layout.text_width, layout.name_max_pt,
                                                layout.name_min_pt)
     locale = registration.language or "zh_CN"
     return {

@@ -15,7 +15,7 @@ import re
 from dataclasses import dataclass, field
 from html import escape
 
-from summit.badges.layouts import PT_MM, fit_name, text_em
+from summit.printing.text import PT_MM, fit_name, text_em
 
 KINDS = ("award", "member_award", "participation", "judge")
 PAGE_W, PAGE_H = 297.0, 210.0  # mm, A4 landscape

@@ -1,7 +1,9 @@
 import pytest
 
 from summit.badges import layouts
-from summit.badges.layouts import LAYOUTS, cut_marks, fit_name, place
+from summit.badges.layouts import LAYOUTS, cut_marks, place
+from summit.printing import text
+from summit.printing.text import fit_name
 
 
 def test_every_layout_fits_its_page():
@@ -45,7 +47,7 @@ def test_chinese_names_stay_on_one_line_and_shrink_when_long():
     assert lines == ["刘䶮"] and short_pt == 60
     long_pt, lines = fit_name("中国科学院青岛生物能源与过程研究所", 93, 60, 14)
     assert lines == ["中国科学院青岛生物能源与过程研究所"] and long_pt < short_pt
-    assert long_pt * layouts.PT_MM * 17 <= 93
+    assert long_pt * text.PT_MM * 17 <= 93
 
 
 def test_english_names_wrap_at_spaces():
