@@ -369,3 +369,39 @@ def test_same_submission_sent_twice_at_once_is_counted_once(app, db, contest, ad
     assert sorted(results) == [200, 200, 200, 201]
     db.session.rollback()
     assert db.session.scalar(select(func.count()).select_from(ScoreEvent)) == 1
+
+
+def test_every_organizer_form_posts_to_a_route_of_its_own(client, app, db, contest, add_entry, panel, login):
+    """Each button of the organizers' pages is one action with its own route: every form and
+    formaction on the pages points at a POST route that exists, and every such route is offered."""
+    import re
+
+    entry = add_entry()
+    final, prelim = final_round(db), online_round(db)
+    judge = app.test_client()
+    login_as(judge, *panel[0][1:])
+    assert send(judge, final.id, entry.id, "submit", GOOD, "f-1").status_code == 201
+    login("organizer")
+    assert client.post(f"/contest/admin/entries/{entry.id}/conflicts",
+                       data={"judge_id": panel[1][0], "n-note": "同门"}).status_code == 302
+    track = db.session.get(Track, final.track_id)
+    assert client.post(f"/contest/admin/tracks/{track.id}/awards/confirm",
+                       data={f"level_{entry.id}": "first"}).status_code == 302
+    pages = [client.get(url).get_data(as_text=True) for url in (
+        f"/contest/admin/rounds/{final.id}", f"/contest/admin/rounds/{prelim.id}", f"/contest/admin/entries/{entry.id}",
+        f"/contest/admin/tracks/{track.id}", f"/contest/admin/tracks/{track.id}/awards")]
+    preview = client.post(f"/contest/admin/rounds/{prelim.id}/advance/preview", data={"a-top_n": "1"})
+    assert preview.status_code == 200
+    pages.append(preview.get_data(as_text=True))
+    adapter = app.url_map.bind("localhost")
+    posted = set()
+    for page in pages:
+        forms = re.findall(r"<form [^>]*method=\"post\"[^>]*>", page)
+        assert forms and all("action=" in form for form in forms), forms  # none posts back to the page itself
+        for url in re.findall(r"(?:form)?action=\"([^\"]+)\"", "".join(forms) + page):
+            if url.startswith("/contest/admin/") and "certificates" not in url:
+                endpoint, _args = adapter.match(url.replace("&amp;", "&"), method="POST")
+                posted.add(endpoint)
+    admin_posts = {rule.endpoint for rule in app.url_map.iter_rules() if "POST" in rule.methods
+                   and rule.rule.startswith("/contest/admin/") and "certificates" not in rule.rule}
+    assert posted == admin_posts - {"contest.admin_setup", "contest.admin_results_withdraw"}
