@@ -51,7 +51,9 @@ class DomainError(Exception):
 
 def back_to(endpoint: str, **values) -> Callable:
     """Marks a POST view whose DomainError goes back to a page: the message is flashed there
-    (303). Without the mark the error is a page (or JSON) with the error's status."""
+    (303). Without the mark the error is a page (or JSON) with the error's status. A value may
+    be a function of the view's URL arguments, for a page the action's URL does not name
+    (e.g. session_id=lambda args: the session of args["meeting_id"])."""
     def mark(view):
         view.error_back_to = (endpoint, values)
         return view
@@ -90,6 +92,7 @@ def register(app) -> None:
         if back is not None and request.method == "POST":
             flash(exc.message, "danger")
             endpoint, values = back
+            values = {k: v(request.view_args or {}) if callable(v) else v for k, v in values.items()}
             # The page keeps those of the action's URL arguments that it takes (e.g. the id).
             takes = set().union(*(rule.arguments for rule in current_app.url_map.iter_rules(endpoint)))
             arguments = {k: v for k, v in (request.view_args or {}).items() if k in takes}

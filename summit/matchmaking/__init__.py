@@ -15,10 +15,10 @@ The solver alone: `summit schedule FILE.json -o OUT.json` (summit/matchmaking/sc
 def init_feature(app, features) -> None:
     from summit.core import signals
 
-    from . import commands, dashboard, demo, services, views
+    from . import commands, dashboard, demo, lookups, views
 
     features.add_views(app, views.bp, views.NAV)
     features.commands.extend(commands.COMMANDS)
     features.dashboard_sections.append(("matchmaking", dashboard.figures))
     features.demo_loaders.append(("matchmaking", demo.load))
-    signals.personal_agenda_items.connect(services.agenda_items)
+    signals.personal_agenda_items.connect(lookups.agenda_items)

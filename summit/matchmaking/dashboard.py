@@ -3,13 +3,13 @@ from __future__ import annotations
 
 from flask_babel import get_locale, gettext as _
 
-from summit.matchmaking import services
+from summit.matchmaking import lookups
 
 
 def figures(summit) -> list[dict]:
     locale = str(get_locale())
-    sessions = services.sessions_of(summit)
-    per = [(s, services.figures_for(s)) for s in sessions]
+    sessions = lookups.sessions_of(summit)
+    per = [(s, lookups.figures_for(s)) for s in sessions]
     total = {k: sum(f[k] for _s, f in per) for k in ("meetings", "held", "no_show", "walk_ins", "requests")}
     outcomes = {k: sum(f["outcomes"][k] for _s, f in per) for k in ("interest", "in_depth", "intent_to_sign")}
     marked = total["held"] + total["no_show"]

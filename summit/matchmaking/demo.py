@@ -9,7 +9,7 @@ from sqlalchemy import select
 
 from summit.auth.models import User
 from summit.extensions import db
-from summit.matchmaking import rules, services
+from summit.matchmaking import requests, rules, sessions_admin, timetable
 from summit.matchmaking.models import Meeting, MeetingRequest, RecruitmentSession
 from summit.registration.models import Category, Registration
 
@@ -106,7 +106,7 @@ def load(summit):
          n_talents, held) in SESSIONS:
         if title_zh in existing:
             continue
-        session = services.create_session(
+        session = sessions_admin.create_session(
             summit, title_zh=title_zh, title_en=title_en, host_org_zh=org_zh, host_org_en=org_en, kind=kind,
             day=day, start=start, end=end, slot_minutes=15, breaks=",".join(f"{a}-{b}" for a, b in breaks),
             room_zh=room_zh, room_en=room_en, max_requests=5)
@@ -114,13 +114,13 @@ def load(summit):
         for i, (zh, en, fields) in enumerate(booths, start=1):
             needs = [{"position": rng.choice(POSITIONS), "field": fields[0], "degree": "phd",
                       "count": rng.randint(1, 4)}]
-            services.add_booth(session, name_zh=zh, name_en=en, table_no=i, fields=fields, needs=needs,
+            sessions_admin.add_booth(session, name_zh=zh, name_en=en, table_no=i, fields=fields, needs=needs,
                                capacity=2 if kind == "enterprise" or i % 4 == 0 else 1,
                                host_user_id=host.id if host else None)
         db.session.refresh(session)
         _requests(session, talents, n_talents, rng)
-        summary = services.run_scheduler(session)
-        services.publish(session, notify=False)
+        summary = timetable.run_scheduler(session)
+        timetable.publish(session, notify=False)
         if held:
             _outcomes(session, rng)
         lines.append(f"{title_zh}: {len(booths)} booths, {summary['requests']} requests, "
@@ -159,7 +159,7 @@ def _requests(session: RecruitmentSession, talents: list[Registration], count: i
         if rng.random() < 0.25:  # away for part of the session (the contest final, a talk)
             k = rng.randrange(len(slots))
             off = [s.id for s in slots[k:k + rng.randint(1, 3)]]
-        services.set_requests(reg, session, [b.id for b in wanted], off)
+        requests.set_requests(reg, session, [b.id for b in wanted], off)
     for req in db.session.scalars(select(MeetingRequest).where(MeetingRequest.session_id == session.id)
                                   .order_by(MeetingRequest.id)):
         roll = rng.random()

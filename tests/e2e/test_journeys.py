@@ -59,19 +59,19 @@ def booths(live_server):
     (four slots of 15 minutes): {"session": id, "ai": id, "marine": id}."""
     from summit.auth.models import User
     from summit.core.models import Summit
-    from summit.matchmaking import services
+    from summit.matchmaking import sessions_admin
 
     with database(live_server) as s:
         host = s.scalar(select(User).where(User.email == "host@demo.qianshan.cn"))
-        session = services.create_session(
+        session = sessions_admin.create_session(
             Summit.current(), title_zh="中国海洋大学海洋药物与智能海洋对接会", title_en="OUC marine drugs and smart ocean session",
             host_org_zh="中国海洋大学", host_org_en="Ocean University of China", kind="university",
             day=dt.date(2024, 11, 20), start=dt.time(13, 0), end=dt.time(14, 0), slot_minutes=15,
             room_zh="千山大厦 五楼 洽谈室", room_en="Qianshan Tower, 5F meeting room")
-        marine = services.add_booth(session, name_zh="海洋药物研究所", name_en="Institute of Marine Drugs",
+        marine = sessions_admin.add_booth(session, name_zh="海洋药物研究所", name_en="Institute of Marine Drugs",
                                     fields=["marine_bio"], capacity=1, host_user_id=host.id,
                                     needs=[{"position": "研究员", "field": "marine_bio", "degree": "phd", "count": 1}])
-        ai = services.add_booth(session, name_zh="智能海洋研究院", name_en="Institute of Smart Ocean",
+        ai = sessions_admin.add_booth(session, name_zh="智能海洋研究院", name_en="Institute of Smart Ocean",
                                 fields=["ai"], capacity=1, host_user_id=host.id)
         return {"session": session.id, "ai": ai.id, "marine": marine.id}
 

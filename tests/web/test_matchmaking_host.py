@@ -5,14 +5,14 @@ import io
 
 from sqlalchemy import select
 
-from summit.matchmaking import services
+from summit.matchmaking import lookups, requests, timetable
 from summit.matchmaking.models import Booth, Meeting, MeetingRequest
 
 
 def _requests(db, mm):
     a, b = mm["booths"]
     for n, (reg, _t) in enumerate(mm["talents"]):
-        services.set_requests(reg, mm["session"], [a.id, b.id] if n < 3 else [b.id], [])
+        requests.set_requests(reg, mm["session"], [a.id, b.id] if n < 3 else [b.id], [])
     db.session.rollback()
 
 
@@ -52,7 +52,7 @@ def test_accept_decline_priority(client, db, mm, login):
     assert client.post(f"/host/requests/{rid}/explode", headers={"Accept": "application/json"}).status_code == 400
     assert client.post("/host/requests/99999/accept").status_code == 404
     # A declined request is never scheduled.
-    services.run_scheduler(mm["session"])
+    timetable.run_scheduler(mm["session"])
     db.session.rollback()
     assert db.session.scalar(select(Meeting).where(Meeting.registration_id == got.registration_id,
                                                    Meeting.booth_id == got.booth_id)) is None
@@ -62,8 +62,8 @@ def test_marking_the_day_and_walk_ins(client, db, mm, login):
     from tests.fixtures.matchmaking import make_talent
 
     _requests(db, mm)
-    services.run_scheduler(mm["session"])
-    services.publish(mm["session"])
+    timetable.run_scheduler(mm["session"])
+    timetable.publish(mm["session"])
     db.session.rollback()
     a = mm["booths"][0]
     login("host", organisation="中国海洋大学")
@@ -102,7 +102,7 @@ def test_marking_the_day_and_walk_ins(client, db, mm, login):
     full = client.post(f"/host/booths/{a.id}/walk-in", data={"who": other.email, "slot": str(free.id)},
                        headers={"Accept": "application/json"})
     assert full.status_code == 409
-    figures = services.figures_for(mm["session"])
+    figures = lookups.figures_for(mm["session"])
     assert figures["held"] == 1 and figures["walk_ins"] == 1 and figures["outcomes"]["intent_to_sign"] == 1
 
 
@@ -112,8 +112,8 @@ def test_a4_agenda_and_cv_link(client, db, mm, login, pdf_bytes):
                 content_type="multipart/form-data")
     db.session.rollback()
     _requests(db, mm)
-    services.run_scheduler(mm["session"])
-    services.publish(mm["session"])
+    timetable.run_scheduler(mm["session"])
+    timetable.publish(mm["session"])
     a = mm["booths"][0]
     login("host", organisation="中国海洋大学")
     page = client.get(f"/host/booths/{a.id}/agenda")
@@ -141,7 +141,7 @@ def test_closed_times_of_a_booth(client, db, mm, login):
     db.session.rollback()
     booth = db.session.get(Booth, a_id)
     assert booth.unavailable == slots[:2]
-    services.run_scheduler(mm["session"])
+    timetable.run_scheduler(mm["session"])
     db.session.rollback()
     used = {m.slot_id for m in db.session.scalars(select(Meeting).where(Meeting.booth_id == a_id))}
     assert used and not used & set(slots[:2])

@@ -10,7 +10,7 @@ from aiosmtpd.controller import Controller
 from icalendar import Calendar
 
 from summit.core import mail
-from summit.matchmaking import services
+from summit.matchmaking import requests, timetable
 
 
 class Inbox:
@@ -47,10 +47,10 @@ def test_published_agenda_arrives_with_ics(app, db, mm, smtp):
     _controller, inbox = smtp
     a, b = mm["booths"]
     reg, _token = mm["talents"][0]
-    services.set_requests(reg, mm["session"], [a.id, b.id], [])
-    services.run_scheduler(mm["session"])
+    requests.set_requests(reg, mm["session"], [a.id, b.id], [])
+    timetable.run_scheduler(mm["session"])
     with app.test_request_context("/"):
-        assert services.publish(mm["session"]) == 1
+        assert timetable.publish(mm["session"]) == 1
     counts = mail.deliver_due()
     assert counts["sent"] == 1
     msg = inbox.messages[0]

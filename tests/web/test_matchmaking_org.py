@@ -9,7 +9,7 @@ from openpyxl import load_workbook
 from sqlalchemy import func, select
 
 from summit.core.models import OutboundMail
-from summit.matchmaking import services
+from summit.matchmaking import booking, host, lookups, requests, sessions_admin, timetable
 from summit.matchmaking.models import Booth, Meeting, MeetingRequest, RecruitmentSession, TalentProfile
 
 
@@ -64,7 +64,7 @@ def test_schedule_publish_mail_and_rerun_keeps_published(client, db, mm, login, 
     a.host_user_id = host_id
     db.session.commit()
     for n, (reg, _t) in enumerate(mm["talents"]):
-        services.set_requests(reg, mm["session"], [a.id, b.id], [])
+        requests.set_requests(reg, mm["session"], [a.id, b.id], [])
     sid = mm["session"].id
     login("organizer")
     assert client.post(f"/matchmaking/sessions/{sid}/schedule").status_code == 303
@@ -75,7 +75,7 @@ def test_schedule_publish_mail_and_rerun_keeps_published(client, db, mm, login, 
     assert len(drafts) == 8 and all(m.published_at is None for m in drafts)
     # Talents see nothing before publication.
     reg0, token0 = mm["talents"][0]
-    assert services.meetings_of(reg0) == []
+    assert lookups.meetings_of(reg0) == []
     assert "No meetings yet" in client.get(f"/me/{token0}/agenda?lang=en").text
     assert client.post(f"/matchmaking/sessions/{sid}/publish").status_code == 303
     db.session.rollback()
@@ -92,7 +92,7 @@ def test_schedule_publish_mail_and_rerun_keeps_published(client, db, mm, login, 
     profile = db.session.scalar(select(TalentProfile).where(TalentProfile.registration_id == reg0.id))
     profile.unavailable_slot_ids = [moved.slot_id]
     db.session.commit()
-    summary = services.run_scheduler(db.session.get(RecruitmentSession, sid))
+    summary = timetable.run_scheduler(db.session.get(RecruitmentSession, sid))
     db.session.rollback()
     after = {(m.registration_id, m.booth_id, m.slot_id) for m in db.session.scalars(select(Meeting))}
     assert summary["removed_published"] == 1
@@ -100,7 +100,7 @@ def test_schedule_publish_mail_and_rerun_keeps_published(client, db, mm, login, 
     assert lost == {(reg0.id, a.id, moved.slot_id)}
     assert not any(k[0] == reg0.id and k[2] == moved.slot_id for k in after)
     # Publishing again mails only the talent whose agenda changed.
-    services.publish(db.session.get(RecruitmentSession, sid))
+    timetable.publish(db.session.get(RecruitmentSession, sid))
     db.session.rollback()
     again = db.session.scalars(select(OutboundMail).order_by(OutboundMail.id)).all()[5:]
     assert [m.to_addr for m in again] == [reg0.email, host_email]
@@ -112,14 +112,14 @@ def test_cross_session_overlap_is_respected(db, mm):
     import datetime as dt
 
     a, b = mm["booths"]
-    other = services.create_session(mm["summit"], title_zh="海信集团产才融合对接会", title_en="", host_org_zh="海信集团",
+    other = sessions_admin.create_session(mm["summit"], title_zh="海信集团产才融合对接会", title_en="", host_org_zh="海信集团",
                                     host_org_en="", kind="enterprise", day=dt.date(2024, 11, 20),
                                     start=dt.time(9, 0), end=dt.time(9, 30), slot_minutes=15)
-    h = services.add_booth(other, name_zh="海信视像研发中心", capacity=1)
+    h = sessions_admin.add_booth(other, name_zh="海信视像研发中心", capacity=1)
     reg, _t = mm["talents"][0]
-    services.book(reg, h, other.slots[0])
-    services.set_requests(reg, mm["session"], [a.id], [])
-    services.run_scheduler(mm["session"])
+    booking.book(reg, h, other.slots[0])
+    requests.set_requests(reg, mm["session"], [a.id], [])
+    timetable.run_scheduler(mm["session"])
     meeting = db.session.scalar(select(Meeting).where(Meeting.session_id == mm["session"].id))
     assert meeting.slot.starts_at >= other.slots[0].ends_at  # not 09:00-09:15, when it is at Hisense
 
@@ -127,11 +127,11 @@ def test_cross_session_overlap_is_respected(db, mm):
 def test_export_xlsx_reads_back(client, db, mm, login):
     a, b = mm["booths"]
     for reg, _t in mm["talents"]:
-        services.set_requests(reg, mm["session"], [b.id], [])
-    services.run_scheduler(mm["session"])
-    services.publish(mm["session"], notify=False)
+        requests.set_requests(reg, mm["session"], [b.id], [])
+    timetable.run_scheduler(mm["session"])
+    timetable.publish(mm["session"], notify=False)
     m = db.session.scalar(select(Meeting).order_by(Meeting.id))
-    services.mark(m, "held", "in_depth", "谈得很好")
+    host.mark(m, "held", "in_depth", "谈得很好")
     login("organizer")
     r = client.get(f"/matchmaking/sessions/{mm['session'].id}/export.xlsx")
     assert r.status_code == 200
@@ -148,12 +148,12 @@ def test_dashboard_figures(app, db, mm):
 
     b = mm["booths"][1]
     for reg, _t in mm["talents"]:
-        services.set_requests(reg, mm["session"], [b.id], [])
-    services.run_scheduler(mm["session"])
-    services.publish(mm["session"], notify=False)
+        requests.set_requests(reg, mm["session"], [b.id], [])
+    timetable.run_scheduler(mm["session"])
+    timetable.publish(mm["session"], notify=False)
     ms = db.session.scalars(select(Meeting).order_by(Meeting.id)).all()
-    services.mark(ms[0], "held", "intent_to_sign")
-    services.mark(ms[1], "no_show")
+    host.mark(ms[0], "held", "intent_to_sign")
+    host.mark(ms[1], "no_show")
     with app.test_request_context("/?lang=en"):
         sections = dashboard.figures(mm["summit"])
     section = sections[0]
@@ -193,12 +193,12 @@ def test_demo_sessions(app, db, demo_summit):
         assert len(lines) == 7  # six sessions and a sample talent's private link
         assert list(demo.load(demo_summit)) == []  # idempotent
         token = lines[-1].rsplit("/r/", 1)[1]
-    assert services.meetings_of(services.registration_by_token(token))
-    sessions = {s.host_org_zh: s for s in services.sessions_of(demo_summit)}
+    assert lookups.meetings_of(lookups.registration_by_token(token))
+    sessions = {s.host_org_zh: s for s in lookups.sessions_of(demo_summit)}
     assert len(sessions["中国海洋大学"].booths) == 17 and len(sessions["青岛大学"].booths) == 13
     assert len(sessions["青岛科技大学"].booths) == 10
     assert {"海尔集团", "海信集团", "歌尔股份"} <= set(sessions)
-    ouc = services.figures_for(sessions["中国海洋大学"])
+    ouc = lookups.figures_for(sessions["中国海洋大学"])
     assert ouc["talents"] == 40 and ouc["held"] > 0 and ouc["meetings"] > 0
     assert db.session.scalar(select(func.count()).select_from(Meeting).where(Meeting.published_at.is_(None))) == 0
     assert all(s.last_run["objective"] == s.last_run["bound"] for s in sessions.values())
@@ -207,12 +207,12 @@ def test_demo_sessions(app, db, demo_summit):
 def test_remove_booth(client, db, mm, login):
     a, b = mm["booths"]
     reg, _t = mm["talents"][0]
-    services.set_requests(reg, mm["session"], [a.id, b.id], [])
-    services.run_scheduler(mm["session"])
-    services.publish(mm["session"], notify=False)
+    requests.set_requests(reg, mm["session"], [a.id, b.id], [])
+    timetable.run_scheduler(mm["session"])
+    timetable.publish(mm["session"], notify=False)
     a_id, b_id = a.id, b.id
     held = db.session.scalar(select(Meeting).where(Meeting.booth_id == b_id))
-    services.mark(held, "held")
+    host.mark(held, "held")
     login("organizer")
     assert client.post(f"/matchmaking/booths/{b_id}/delete", headers={"Accept": "application/json"}).status_code == 409
     assert client.post(f"/matchmaking/booths/{a_id}/delete").status_code == 303
@@ -287,14 +287,14 @@ def test_session_times_change_rebuilds_slots_when_there_is_no_meeting(client, db
     sid = session.id
     s900, s915, s930, s945 = [x.id for x in session.slots]
     # Another session the same day: a talent's marks there must survive this session's change.
-    other = services.create_session(mm["summit"], title_zh="海尔集团对接会", title_en="", host_org_zh="海尔集团",
+    other = sessions_admin.create_session(mm["summit"], title_zh="海尔集团对接会", title_en="", host_org_zh="海尔集团",
                                     host_org_en="", kind="enterprise", day=dt.date(2024, 11, 20),
                                     start=dt.time(14, 0), end=dt.time(14, 30), slot_minutes=15)
     elsewhere = other.slots[0].id
     reg, _t = mm["talents"][0]
-    services.set_requests(reg, other, [], [elsewhere])
-    services.set_requests(reg, session, [a.id, b.id], [s900, s930])
-    services.set_booth_closed(a, [s900, s945])
+    requests.set_requests(reg, other, [], [elsewhere])
+    requests.set_requests(reg, session, [a.id, b.id], [s900, s930])
+    sessions_admin.set_booth_closed(a, [s900, s945])
     requests_before = db.session.scalar(select(func.count()).select_from(MeetingRequest)
                                         .where(MeetingRequest.session_id == sid))
     login("organizer")
@@ -321,7 +321,7 @@ def test_session_times_change_rebuilds_slots_when_there_is_no_meeting(client, db
     assert event.before["slots"] == 4 and event.after["slots"] == 4 and event.after["slots_removed"] == [s900]
     assert event.after["breaks"] == [["10:00", "10:15"]] and event.before["breaks"] == []
     # The scheduler runs on the new slots.
-    summary = services.run_scheduler(db.session.get(RecruitmentSession, sid))
+    summary = timetable.run_scheduler(db.session.get(RecruitmentSession, sid))
     assert summary["meetings"] == 2
     assert {m.slot_id for m in db.session.scalars(select(Meeting))} <= {x.id for x in s.slots}
 
@@ -331,7 +331,7 @@ def test_session_times_change_refused_while_meetings_exist(client, db, mm, login
     sid = session.id
     slot_ids = [x.id for x in session.slots]
     reg, _t = mm["talents"][1]
-    services.book(reg, b, session.slots[2])  # one meeting is enough
+    booking.book(reg, b, session.slots[2])  # one meeting is enough
     login("organizer")
     for change in ({"end": "10:30"}, {"day": "2024-11-21"}, {"slot_minutes": "20"}, {"breaks": "09:30-09:45"},
                    {"start": "08:45"}):
@@ -395,8 +395,8 @@ def test_booth_capacity_below_its_meetings_is_refused(client, db, mm, login):
     session, (a, b) = mm["session"], mm["booths"]
     slot = session.slots[1]  # 09:15
     for reg, _t in mm["talents"][:2]:
-        services.book(reg, b, slot)
-    services.book(mm["talents"][2][0], b, session.slots[3])
+        booking.book(reg, b, slot)
+    booking.book(mm["talents"][2][0], b, session.slots[3])
     login("organizer")
     r = client.post(f"/matchmaking/booths/{b.id}/edit?lang=en", data=_booth_edit(name_zh="改了名字", capacity="1"))
     assert r.status_code == 409 and "09:15" in r.text and "invalid-feedback" in r.text
@@ -419,7 +419,7 @@ def test_booth_table_clash_gives_the_add_message(client, db, mm, login):
     edited = client.post(f"/matchmaking/booths/{b.id}/edit", data=_booth_edit(table_no="1"))
     assert added.status_code == edited.status_code == 422
     with client.application.test_request_context("/"):
-        message = services._table_taken(1)
+        message = sessions_admin._table_taken(1)
     assert message in added.text and message in edited.text
     db.session.rollback()
     assert db.session.get(Booth, b.id).table_no == 2 and _audits(db, b, "booth_changed") == []
@@ -451,14 +451,14 @@ def test_discard_drafts_then_cancel_a_published_meeting_and_tell_the_talent(clie
     session, (a, b) = mm["session"], mm["booths"]
     sid = session.id
     first, _t = mm["talents"][0]
-    services.set_requests(first, session, [a.id], [])
-    services.run_scheduler(session)
-    services.publish(session, notify=False)
+    requests.set_requests(first, session, [a.id], [])
+    timetable.run_scheduler(session)
+    timetable.publish(session, notify=False)
     [kept] = db.session.scalars(select(Meeting)).all()
     kept_id, talent_email = kept.id, first.email
     for reg, _t in mm["talents"][1:]:
-        services.set_requests(reg, session, [a.id, b.id], [])
-    services.run_scheduler(db.session.get(RecruitmentSession, sid))  # drafts on top of the published one
+        requests.set_requests(reg, session, [a.id, b.id], [])
+    timetable.run_scheduler(db.session.get(RecruitmentSession, sid))  # drafts on top of the published one
     db.session.rollback()
     assert db.session.scalar(select(func.count()).select_from(Meeting).where(Meeting.published_at.is_(None))) > 0
     login("organizer")
@@ -477,7 +477,7 @@ def test_discard_drafts_then_cancel_a_published_meeting_and_tell_the_talent(clie
     assert notice.to_addr == talent_email and "取消" in notice.subject
     # Unknown meeting: 404; a meeting already marked held cannot be cancelled.
     assert client.post("/matchmaking/meetings/987654/cancel").status_code == 404
-    held = services.book(first, db.session.get(Booth, b.id), db.session.get(RecruitmentSession, sid).slots[3])
-    services.mark(held, "held", "interest")
+    held = booking.book(first, db.session.get(Booth, b.id), db.session.get(RecruitmentSession, sid).slots[3])
+    host.mark(held, "held", "interest")
     r = client.post(f"/matchmaking/meetings/{held.id}/cancel", headers={"Accept": "application/json"})
     assert r.status_code == 409 and db.session.get(Meeting, held.id) is not None

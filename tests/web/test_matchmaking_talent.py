@@ -6,7 +6,7 @@ import threading
 from icalendar import Calendar
 from sqlalchemy import func, select
 
-from summit.matchmaking import services
+from summit.matchmaking import booking, errors, host, requests, timetable
 from summit.matchmaking.models import Meeting, MeetingRequest, TalentProfile
 from tests.fixtures.matchmaking import make_talent
 
@@ -48,7 +48,7 @@ def test_requests_in_order_with_times_away(client, db, mm):
     profile = db.session.scalar(select(TalentProfile).where(TalentProfile.registration_id == reg.id))
     assert profile.unavailable_slot_ids == [slots[0].id]
     # Reordering keeps the host's decision on a request that stays.
-    services.decide(rows[0], "accept")
+    host.decide(rows[0], "accept")
     client.post(_url(token, mm["session"]), data={f"rank_{b.id}": "2", f"rank_{a.id}": "1"})
     db.session.rollback()
     again = {x.booth_id: x for x in db.session.scalars(select(MeetingRequest).where(MeetingRequest.registration_id == reg.id))}
@@ -106,9 +106,9 @@ def _schedule_and_publish(db, mm):
     a, b = mm["booths"]
     for n, (reg, _t) in enumerate(mm["talents"]):
         # Booth A (one at a time, four slots) keeps one slot free for the booking tests.
-        services.set_requests(reg, mm["session"], [a.id, b.id] if n < 3 else [b.id], [])
-    services.run_scheduler(mm["session"])
-    services.publish(mm["session"])
+        requests.set_requests(reg, mm["session"], [a.id, b.id] if n < 3 else [b.id], [])
+    timetable.run_scheduler(mm["session"])
+    timetable.publish(mm["session"])
     db.session.rollback()
 
 
@@ -182,9 +182,9 @@ def _race(app, mm, contenders: int, booth, slot):
             sl = db.session.get(Slot, slot)
             barrier.wait()
             try:
-                services.book(reg, bo, sl)
+                booking.book(reg, bo, sl)
                 results.append("ok")
-            except services.MatchmakingError as exc:
+            except errors.MatchmakingError as exc:
                 results.append(exc.message)
             finally:
                 db.session.remove()
@@ -230,9 +230,9 @@ def test_talent_cancels_own_meeting_only(client, db, mm):
     theirs = db.session.scalar(select(Meeting).where(Meeting.registration_id == other.id).order_by(Meeting.id))
     mine_id, theirs_id = mine.id, theirs.id
     assert client.post(f"/me/{token}/meetings/{theirs_id}/cancel").status_code == 404
-    services.mark(db.session.get(Meeting, mine_id), "held")
+    host.mark(db.session.get(Meeting, mine_id), "held")
     assert client.post(f"/me/{token}/meetings/{mine_id}/cancel", headers={"Accept": "application/json"}).status_code == 409
-    services.mark(db.session.get(Meeting, mine_id), "planned")
+    host.mark(db.session.get(Meeting, mine_id), "planned")
     assert client.post(f"/me/{token}/meetings/{mine_id}/cancel").status_code == 303
     db.session.rollback()
     assert db.session.get(Meeting, mine_id) is None and db.session.get(Meeting, theirs_id) is not None

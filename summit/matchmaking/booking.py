@@ -1,0 +1,87 @@
+"""Booking a meeting under a lock (talents, walk-ins, the demo) and cancelling one."""
+from __future__ import annotations
+
+from flask_babel import force_locale, gettext as _
+from sqlalchemy import select
+from sqlalchemy.exc import IntegrityError
+
+from summit.core import audit, mail
+from summit.core.database import for_update, transaction
+from summit.core.models import utcnow
+from summit.extensions import db
+from summit.matchmaking import rules
+from summit.matchmaking.errors import MatchmakingError
+from summit.matchmaking.lookups import check_attendee, other_sessions_busy
+from summit.matchmaking.models import Booth, Meeting, MeetingRequest, Slot
+from summit.registration.models import Registration
+
+
+def book(registration: Registration, booth: Booth, slot: Slot, source: str = "manual", actor_label: str | None = None) -> Meeting:
+    """Book a free place: the booth row is locked (BEGIN IMMEDIATE on SQLite, FOR UPDATE on
+    PostgreSQL) while the places are counted, and the unique (booth, slot, place) constraint
+    refuses a second booking of the same place should anything slip through."""
+    check_attendee(registration)
+    if slot.session_id != booth.session_id:
+        raise MatchmakingError(_("This time is not in the booth's session."), field="slot")
+    booth_id, slot_id, reg_id, session_id = booth.id, slot.id, registration.id, booth.session_id
+    try:
+        with transaction(lock=True):
+            booth = db.session.scalar(for_update(select(Booth).where(Booth.id == booth_id)))
+            slot = db.session.get(Slot, slot_id, populate_existing=True)
+            if slot is None:  # the session's times changed while the booking waited
+                raise MatchmakingError(_("This time is no longer in the session."), field="slot", status=409)
+            if slot_id in (booth.unavailable or []):
+                raise MatchmakingError(_("The booth is closed at this time."), field="slot", status=409)
+            taken = list(db.session.scalars(select(Meeting.place).where(Meeting.booth_id == booth_id, Meeting.slot_id == slot_id)))
+            if len(taken) >= booth.capacity:
+                raise MatchmakingError(_("Sorry, this time at the booth was just taken. Please choose another time."),
+                                       field="slot", status=409)
+            if db.session.scalar(select(Meeting.id).where(Meeting.registration_id == reg_id, Meeting.booth_id == booth_id)):
+                raise MatchmakingError(_("You already have a meeting with this booth."), field="booth", status=409)
+            if db.session.scalar(select(Meeting.id).where(Meeting.registration_id == reg_id, Meeting.slot_id == slot_id)):
+                raise MatchmakingError(_("You already have a meeting at this time."), field="slot", status=409)
+            for start, end in other_sessions_busy(reg_id, booth.session):
+                if rules.overlaps(slot.starts_at, slot.ends_at, start, end):
+                    raise MatchmakingError(_("You have a meeting in another session at this time."), field="slot", status=409)
+            place = next(i for i in range(booth.capacity + 1) if i not in taken)
+            request = db.session.scalar(select(MeetingRequest).where(MeetingRequest.registration_id == reg_id,
+                                                                     MeetingRequest.booth_id == booth_id))
+            meeting = Meeting(session_id=session_id, booth_id=booth_id, slot_id=slot_id, place=place,
+                              registration_id=reg_id, request_id=request.id if request else None, source=source,
+                              published_at=utcnow())
+            booth.version += 1
+            db.session.add(meeting)
+            db.session.flush()
+            audit.record(meeting, f"meeting_{source}", after={"booth": booth_id, "slot": slot_id, "registration": reg_id},
+                         actor_label=actor_label)
+    except IntegrityError:  # the unique (booth, slot, place) constraint: someone else was faster
+        raise MatchmakingError(_("Sorry, this time at the booth was just taken. Please choose another time."),
+                               field="slot", status=409)
+    return meeting
+
+
+def cancel_meeting(meeting: Meeting, actor_label: str | None = None, notify: bool = False) -> None:
+    """notify: the organizers cancel, so a talent who was told of the meeting is told again."""
+    if meeting.status != "planned":
+        raise MatchmakingError(_("A meeting that has been marked cannot be cancelled."), status=409)
+    with transaction():
+        audit.record(meeting, "meeting_cancelled", before={"booth": meeting.booth_id, "slot": meeting.slot_id,
+                                                           "registration": meeting.registration_id},
+                     actor_label=actor_label)
+        if notify and meeting.published_at is not None:
+            _queue_cancellation_mail(meeting)
+        db.session.delete(meeting)
+
+
+def _queue_cancellation_mail(meeting: Meeting) -> None:
+    reg, session = meeting.registration, meeting.session
+    locale = reg.language or "zh_CN"
+    with force_locale(locale):
+        start = rules.to_local(meeting.slot.starts_at)
+        subject = _("Meeting cancelled: %(booth)s", booth=meeting.booth.name(locale))
+        body = "\n".join([
+            _("Dear %(name)s,", name=reg.name), "",
+            _("The organizers have cancelled your meeting with %(booth)s at %(time)s (%(title)s).",
+              booth=meeting.booth.name(locale), time=f"{start:%Y-%m-%d %H:%M}", title=session.title(locale)),
+            _("Your private registration link shows your agenda and lets you book free times.")])
+    mail.queue(reg.email, subject, body, language=locale)

@@ -1,0 +1,133 @@
+"""What the sessions hold for whom: the read-only queries the pages, mails and other services share."""
+from __future__ import annotations
+
+import hashlib
+
+from flask_babel import force_locale, gettext as _
+from sqlalchemy import func, select
+
+from summit.core.models import Summit
+from summit.extensions import db
+from summit.matchmaking import rules
+from summit.matchmaking.errors import MatchmakingError
+from summit.matchmaking.models import Booth, Meeting, MeetingRequest, RecruitmentSession, Slot, TalentProfile
+from summit.registration.models import Registration
+
+
+def registration_by_token(token: str) -> Registration | None:
+    """The registration whose private management link carries this token (only its sha256 is stored)."""
+    if not token or len(token) > 200:
+        return None
+    digest = hashlib.sha256(token.encode()).hexdigest()
+    return db.session.scalar(select(Registration).where(Registration.manage_token_hash == digest))
+
+
+def sessions_of(summit: Summit) -> list[RecruitmentSession]:
+    return list(db.session.scalars(select(RecruitmentSession).where(RecruitmentSession.summit_id == summit.id)
+                                   .order_by(RecruitmentSession.starts_at, RecruitmentSession.id)))
+
+
+def profile_of(registration: Registration, create: bool = False) -> TalentProfile | None:
+    profile = db.session.scalar(select(TalentProfile).where(TalentProfile.registration_id == registration.id))
+    if profile is None and create:
+        profile = TalentProfile(registration_id=registration.id, unavailable_slot_ids=[])
+        db.session.add(profile)
+    return profile
+
+
+def host_booths(user) -> list[Booth]:
+    """The booths a host account looks after: its own, or every booth of its organisation's sessions."""
+    stmt = select(Booth).join(RecruitmentSession).order_by(RecruitmentSession.starts_at, Booth.table_no)
+    if not user.has_role("organizer"):
+        org = (user.organisation or "").strip()
+        cond = Booth.host_user_id == user.id
+        if org:
+            cond = cond | (RecruitmentSession.host_org_zh == org) | (RecruitmentSession.host_org_en == org)
+        stmt = stmt.where(cond)
+    return list(db.session.scalars(stmt))
+
+
+def may_host(user, booth: Booth) -> bool:
+    if user.has_role("organizer"):
+        return True
+    if not user.has_role("host"):
+        return False
+    org = (user.organisation or "").strip()
+    return booth.host_user_id == user.id or (bool(org) and org in (booth.session.host_org_zh, booth.session.host_org_en))
+
+
+def requests_of(registration: Registration, session: RecruitmentSession) -> list[MeetingRequest]:
+    return list(db.session.scalars(select(MeetingRequest).where(
+        MeetingRequest.registration_id == registration.id, MeetingRequest.session_id == session.id)
+        .order_by(MeetingRequest.rank)))
+
+
+def meetings_of(registration: Registration, published_only: bool = True) -> list[Meeting]:
+    stmt = (select(Meeting).join(Slot, Meeting.slot_id == Slot.id)
+            .where(Meeting.registration_id == registration.id).order_by(Slot.starts_at))
+    if published_only:
+        stmt = stmt.where(Meeting.published_at.is_not(None))
+    return list(db.session.scalars(stmt))
+
+
+def booth_meetings(booth: Booth, published_only: bool = False) -> list[Meeting]:
+    stmt = (select(Meeting).join(Slot, Meeting.slot_id == Slot.id).where(Meeting.booth_id == booth.id)
+            .order_by(Slot.position, Meeting.place))
+    if published_only:
+        stmt = stmt.where(Meeting.published_at.is_not(None))
+    return list(db.session.scalars(stmt))
+
+
+def check_attendee(registration: Registration) -> None:
+    if registration is None or registration.status != "approved":
+        raise MatchmakingError(_("Only approved attendees can take part in the recruitment sessions."), status=403)
+
+
+def other_sessions_busy(registration_id: int, session: RecruitmentSession, exclude_session: bool = True) -> list[tuple]:
+    """(start, end) of the talent's meetings in other sessions (published or not)."""
+    stmt = (select(Slot.starts_at, Slot.ends_at).join(Meeting, Meeting.slot_id == Slot.id)
+            .where(Meeting.registration_id == registration_id))
+    if exclude_session:
+        stmt = stmt.where(Meeting.session_id != session.id)
+    return list(db.session.execute(stmt))
+
+
+def find_attendee(summit: Summit, query: str) -> Registration | None:
+    """An approved registration by phone or e-mail (walk-ins at the booth)."""
+    q = (query or "").strip()
+    if not q:
+        return None
+    digits = "".join(ch for ch in q if ch.isdigit() or ch == "+")
+    cond = func.lower(Registration.email) == q.lower()
+    if digits:
+        cond = cond | (Registration.phone == digits)
+    return db.session.scalar(select(Registration).where(Registration.summit_id == summit.id, cond).limit(1))
+
+
+# ---------------------------------------------------------------- figures
+
+def figures_for(session: RecruitmentSession) -> dict:
+    rows = db.session.execute(select(Meeting.status, Meeting.outcome, Meeting.source)
+                              .where(Meeting.session_id == session.id, Meeting.published_at.is_not(None))).all()
+    out = rules.session_figures([{"status": s, "outcome": o, "source": src} for s, o, src in rows])
+    out["requests"] = db.session.scalar(select(func.count()).select_from(MeetingRequest)
+                                        .where(MeetingRequest.session_id == session.id)) or 0
+    out["talents"] = db.session.scalar(select(func.count(func.distinct(MeetingRequest.registration_id)))
+                                       .where(MeetingRequest.session_id == session.id)) or 0
+    return out
+
+
+# ---------------------------------------------------------------- the attendee's personal agenda
+
+
+def agenda_items(registration: Registration, locale: str = "zh_CN", **extra) -> list[dict]:
+    """The published booth meetings on the attendee's agenda (the programme's /me/<token> page and
+    its .ics), with the same uid as the session's own calendar file."""
+    out = []
+    with force_locale(locale):
+        for m in meetings_of(registration):
+            out.append({"start": m.slot.starts_at, "end": m.slot.ends_at, "kind": "meeting",
+                        "title": f"{m.booth.name(locale)} · {m.session.host_org(locale)}",
+                        "room": " · ".join(x for x in (m.session.room(locale), _("table %(n)s", n=m.booth.table_no)) if x),
+                        "note": m.session.title(locale), "uid": f"meeting-{m.id}@qianshan-summit"})
+    return out
