@@ -6,17 +6,21 @@ from collections import Counter
 from flask_babel import get_locale, gettext as _
 
 from summit.core.models import Summit
-from summit.programme import labels, services
+from summit.programme import labels
+from summit.programme.common import field_codes
+from summit.programme.needs import counts as roadshow_counts, matches, needs_of
+from summit.programme.results import results_of
+from summit.programme.roadshow import interests_of
 
 
 def figures(summit: Summit) -> list[dict]:
     locale = str(get_locale() or "zh_CN")
-    found = services.matches(summit)
-    counts = services.counts(summit, found)
-    tags = services.field_codes(summit)
-    results = services.results_of(summit, "submitted")
-    needs = services.needs_of(summit, "open")
-    interests = services.interests_of(summit)
+    found = matches(summit)
+    counts = roadshow_counts(summit, found)
+    tags = field_codes(summit)
+    results = results_of(summit, "submitted")
+    needs = needs_of(summit, "open")
+    interests = interests_of(summit)
     by_field = Counter(code for r in results for code in r.fields)
     needs_by_field = Counter(code for n in needs for code in n.fields)
     per_result = Counter(i.result_id for i in interests)

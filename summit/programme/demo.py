@@ -11,7 +11,7 @@ from summit.core.models import Summit, utcnow
 from summit.extensions import db
 from summit.programme.models import Interest, ProgrammeItem, ResearchResult, RoadshowSlot, TechNeed
 from summit.programme.patents import cn_check_digit
-from summit.programme.services import local_to_utc
+from summit.programme.common import local_to_utc
 
 D1, D2 = dt.date(2024, 11, 19), dt.date(2024, 11, 20)
 

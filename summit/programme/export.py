@@ -9,7 +9,11 @@ from openpyxl.styles import Font
 from openpyxl.utils import get_column_letter
 
 from summit.core.models import Summit
-from summit.programme import labels, services
+from summit.programme import labels
+from summit.programme.common import field_codes, utc_to_local
+from summit.programme.needs import counts as roadshow_counts, matches, needs_of
+from summit.programme.results import results_of
+from summit.programme.roadshow import interests_of
 
 
 def _sheet(wb: Workbook, title: str, header: list[str], rows: list[list], first: bool = False):
@@ -33,20 +37,20 @@ def workbook_bytes(summit: Summit, locale: str = "zh_CN") -> bytes:
 
 
 def _local(value):
-    return services.utc_to_local(value) if value else None
+    return utc_to_local(value) if value else None
 
 
 def _build(summit: Summit, locale: str) -> bytes:
-    tags = services.field_codes(summit)
+    tags = field_codes(summit)
     tag_names = lambda codes: "、".join(tags[c].name(locale) for c in codes if c in tags)  # noqa: E731
-    found = services.matches(summit)
+    found = matches(summit)
     wb = Workbook()
-    counts = services.counts(summit, found)
+    counts = roadshow_counts(summit, found)
     _sheet(wb, _("Overview"), [_("Figure"), _("Count")], [
         [_("Results submitted"), counts["results"]], [_("Results on the roadshow"), counts["results_on_stage"]],
         [_("Open technology needs"), counts["needs"]], [_("Matches"), counts["matches"]],
         [_("Interests"), counts["interests"]]], first=True)
-    results = services.results_of(summit)
+    results = results_of(summit)
     _sheet(wb, pgettext("research", "Results"), [_("ID"), _("Title"), _("University or institute"), _("Team"), _("Fields"),
                               _("Maturity"), _("Patents"), _("Cooperation wanted"), _("Contact person"),
                               _("Contact phone"), _("Contact email"), _("Status"), _("Interests"), _("Submitted")],
@@ -55,7 +59,7 @@ def _build(summit: Summit, locale: str) -> bytes:
              "、".join(str(labels.COOPERATION[c]) for c in r.cooperation if c in labels.COOPERATION),
              r.contact_name, r.contact_phone, r.contact_email, str(labels.RESULT_STATUS.get(r.status, r.status)),
              len(r.interests), _local(r.submitted_at)] for r in results])
-    needs = services.needs_of(summit)
+    needs = needs_of(summit)
     _sheet(wb, _("Needs"), [_("ID"), _("Enterprise"), _("Title"), _("Fields"), _("Budget"), _("Description"),
                             _("Contact person"), _("Contact phone"), _("Contact email"), _("Status")],
            [[n.id, n.enterprise, n.title, tag_names(n.fields), str(labels.BUDGET.get(n.budget, n.budget)),
@@ -73,7 +77,7 @@ def _build(summit: Summit, locale: str) -> bytes:
              str(labels.INTEREST_KIND.get(i.kind, i.kind)),
              str(labels.COOPERATION.get(i.cooperation, "")) if i.cooperation else "", i.note,
              str(labels.FOLLOW_UP.get(i.follow_up, i.follow_up)), i.follow_up_note]
-            for i in services.interests_of(summit)])
+            for i in interests_of(summit)])
     out = io.BytesIO()
     wb.save(out)
     return out.getvalue()

@@ -63,6 +63,6 @@ def test_empty_inputs():
 def test_creating_the_app_does_not_load_jieba():
     code = ("import sys; from summit import create_app; "
             "create_app({'SQLALCHEMY_DATABASE_URI': 'sqlite://'}); "
-            "import summit.programme.services; assert 'jieba' not in sys.modules, 'jieba loaded'")
+            "import summit.programme.needs, summit.programme.results, summit.programme.roadshow; assert 'jieba' not in sys.modules, 'jieba loaded'")
     done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True)
     assert done.returncode == 0, done.stderr[-2000:]

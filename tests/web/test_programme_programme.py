@@ -9,7 +9,7 @@ from icalendar import Calendar
 from sqlalchemy import func, select
 
 from summit.core.models import AuditEvent, OutboundMail
-from summit.programme import services
+from summit.programme import items
 from summit.core.signals import personal_agenda_items
 from summit.programme.models import ProgrammeItem
 
@@ -19,7 +19,7 @@ def _item(db, summit, **kw):
                   room_zh="千山大厦 报告厅", room_en="Qianshan Tower Auditorium",
                   starts_at=dt.datetime(2024, 11, 19, 1, 0), ends_at=dt.datetime(2024, 11, 19, 2, 0))
     values.update(kw)
-    return services.create_item(summit, values)
+    return items.create_item(summit, values)
 
 
 FORM = {"kind": "opening", "part": "opening", "starts_at": "2024-11-19T09:00", "ends_at": "2024-11-19T10:00",
@@ -71,7 +71,7 @@ def test_a_change_after_publication_is_shown_and_mailed_to_those_concerned(clien
     summit = psummit["summit"]
     item = _item(db, summit)
     recruit = _item(db, summit, kind="recruitment", part="recruitment", title_zh="海大专场", title_en="OUC session")
-    services.publish_programme(summit)
+    items.publish_programme(summit)
     # Before publication nobody is mailed; after it, a new time and room are.
     login("organizer")
     response = client.post(f"/programme/admin/items/{item.id}",
@@ -112,8 +112,8 @@ def test_change_mail_goes_out_through_smtp(app, db, psummit, smtp_server):
     app.config.update(smtp_server.app_config)
     summit = psummit["summit"]
     item = _item(db, summit, part="contest_final", kind="contest_final", title_zh="大赛决赛", title_en="Final")
-    services.publish_programme(summit)
-    services.update_item(item, {"cancelled": True})
+    items.publish_programme(summit)
+    items.update_item(item, {"cancelled": True})
     counts = mail.deliver_due()
     assert counts["sent"] == 1
     received = smtp_server.messages
@@ -130,7 +130,7 @@ def test_published_items_cannot_be_deleted_only_cancelled(client, login, psummit
     db.session.rollback()  # a fresh snapshot: see what the request wrote
     assert db.session.get(ProgrammeItem, draft_id) is None
     item = _item(db, summit)
-    services.publish_programme(summit)
+    items.publish_programme(summit)
     response = client.post(f"/programme/admin/items/{item.id}/delete")
     assert response.status_code == 409
     assert db.session.get(ProgrammeItem, item.id) is not None
@@ -143,8 +143,8 @@ def test_programme_ics(client, psummit, db):
     summit = psummit["summit"]
     item = _item(db, summit)
     _item(db, summit, title_zh="未发布")
-    services.publish_programme(summit)
-    services.update_item(item, {"room_zh": "新会场"})
+    items.publish_programme(summit)
+    items.update_item(item, {"room_zh": "新会场"})
     _item(db, summit, title_zh="之后添加")  # added after publication: not yet public
     response = client.get("/programme/programme.ics")
     assert response.status_code == 200 and response.mimetype == "text/calendar"
@@ -164,7 +164,7 @@ def test_personal_agenda_combines_parts_and_other_features(client, psummit, db):
           starts_at=dt.datetime(2024, 11, 20, 1, 0), ends_at=dt.datetime(2024, 11, 20, 3, 0))
     _item(db, summit, kind="contest_final", part="contest_final", title_zh="大赛决赛", title_en="Final")
     _item(db, summit, kind="roadshow", part="", title_zh="繁星计划路演", title_en="Roadshow")
-    services.publish_programme(summit)
+    items.publish_programme(summit)
     reg_id = psummit["regs"]["张伟"].id
 
     def meetings(registration, locale, **extra):

@@ -12,7 +12,7 @@ from openpyxl import load_workbook
 from sqlalchemy import func, select
 
 from summit.core.models import OutboundMail
-from summit.programme import dashboard, services
+from summit.programme import common, dashboard, errors, items, needs, roadshow
 from summit.programme.models import Interest, ProgrammeItem, ResearchResult, RoadshowSlot, TechNeed
 
 RESULT = {"title": "面向工业培训的虚拟现实交互系统", "team": "万志波\n李晓明", "fields": ["vr", "ai"],
@@ -41,11 +41,11 @@ def _submitted(db, summit, n: int, fields=("vr",), text="虚拟现实手势识�
 
 
 def _block(db, summit, published=True):
-    item = services.create_item(summit, {"kind": "roadshow", "part": "", "title_zh": "繁星计划路演",
+    item = items.create_item(summit, {"kind": "roadshow", "part": "", "title_zh": "繁星计划路演",
                                          "starts_at": dt.datetime(2024, 11, 19, 5, 30),
                                          "ends_at": dt.datetime(2024, 11, 19, 6, 30)})
     if published:
-        services.publish_programme(summit)
+        items.publish_programme(summit)
     return item
 
 
@@ -142,16 +142,16 @@ def test_roadshow_running_order_and_stage_description(client, login, psummit, db
     assert client.post(f"/programme/admin/blocks/{block_id}", data={"result_id": a, "minutes": 5}).status_code == 400
     db.session.rollback()  # a fresh snapshot: see what the requests wrote
     block = db.session.get(ProgrammeItem, block_id)
-    with client.application.test_request_context(), pytest.raises(services.ProgrammeError) as err:
-        services.add_to_block(block, db.session.get(ResearchResult, a), 5)
+    with client.application.test_request_context(), pytest.raises(errors.ProgrammeError) as err:
+        roadshow.add_to_block(block, db.session.get(ResearchResult, a), 5)
     assert err.value.status == 409
-    with client.application.test_request_context(), pytest.raises(services.ProgrammeError):
-        services.add_to_block(block, db.session.get(ResearchResult, draft_id), 5)
+    with client.application.test_request_context(), pytest.raises(errors.ProgrammeError):
+        roadshow.add_to_block(block, db.session.get(ResearchResult, draft_id), 5)
     db.session.rollback()
     assert client.post(f"/programme/admin/blocks/{block_id}", data={"result_id": c, "minutes": 90}).status_code == 400
     db.session.rollback()
     block = db.session.get(ProgrammeItem, block_id)
-    order = services.running_order(block)
+    order = roadshow.running_order(block)
     assert [row["result"].id for row in order] == [a, b, c]
     assert [row["starts_at"].strftime("%H:%M") for row in order] == ["05:30", "05:40", "05:52"]
     slot_c = next(s for s in block.slots if s.result_id == c)
@@ -160,14 +160,14 @@ def test_roadshow_running_order_and_stage_description(client, login, psummit, db
     db.session.rollback()
     block = db.session.get(ProgrammeItem, block_id)
     assert [s.result_id for s in block.slots] == [a, c, b]
-    assert services.block_overrun(block) == 10 + 45 + 12 - 60
+    assert roadshow.block_overrun(block) == 10 + 45 + 12 - 60
     assert client.post(f"/programme/admin/slots/{slot_c.id}", data={"action": "minutes", "minutes": 0}).status_code == 422
-    stage = services.describe_result(c, "zh_CN")
+    stage = roadshow.describe_result(c, "zh_CN")
     assert stage == {"kind": "result", "id": c, "title": "成果2", "team": ["负责人2", "成员"], "lead": "负责人2",
                      "institution": "中国海洋大学", "fields": ["虚拟现实"], "seconds": 45 * 60, "block_id": block.id,
                      "position": 2}
     db.session.rollback()
-    assert services.describe_result(draft_id, "en")["seconds"] is None
+    assert roadshow.describe_result(draft_id, "en")["seconds"] is None
     assert client.post(f"/programme/admin/slots/{slot_c.id}", data={"action": "remove"}).status_code == 302
     db.session.rollback()
     assert [s.position for s in db.session.get(ProgrammeItem, block_id).slots] == [1, 2]
@@ -181,7 +181,7 @@ def test_interest_from_a_phone_and_the_follow_up(client, login, psummit, db):
     summit = psummit["summit"]
     on_stage, off_stage = _submitted(db, summit, 2)
     block = _block(db, summit)
-    services.add_to_block(block, on_stage, 8)
+    roadshow.add_to_block(block, on_stage, 8)
     on_id, off_id = on_stage.id, off_stage.id
     form = {"name": "王建华", "organisation": "歌尔股份", "contact": "139 0000 0011", "kind": "enterprise",
             "cooperation": "licence", "note": "路演后交流"}
@@ -254,11 +254,11 @@ def test_dashboard_figures_and_xlsx_export(client, login, psummit, db):
     results = _submitted(db, summit, 3, fields=("vr",), text="虚拟现实手势识别")
     block = _block(db, summit)
     for r in results[:2]:
-        services.add_to_block(block, r, 8)
-    services.create_need(summit, NEED)
-    services.register_interest(results[0], {"name": "李强", "contact": "li@example.com", "kind": "investor"})
-    services.register_interest(results[0], {"name": "赵敏", "contact": "13900000012", "kind": "enterprise"})
-    services.register_interest(results[1], {"name": "赵敏", "contact": "13900000012", "kind": "enterprise"})
+        roadshow.add_to_block(block, r, 8)
+    needs.create_need(summit, NEED)
+    roadshow.register_interest(results[0], {"name": "李强", "contact": "li@example.com", "kind": "investor"})
+    roadshow.register_interest(results[0], {"name": "赵敏", "contact": "13900000012", "kind": "enterprise"})
+    roadshow.register_interest(results[1], {"name": "赵敏", "contact": "13900000012", "kind": "enterprise"})
     with client.application.test_request_context():
         section, = dashboard.figures(summit)
     stats = {s["label"]: s["value"] for s in section["stats"]}
@@ -291,7 +291,7 @@ def test_demo_load_is_idempotent_and_complete(db, demo_summit):
     assert "programme items added: 10" in first and "programme items added: 0" in second
     assert db.session.scalar(select(func.count()).select_from(RoadshowSlot)) == 8
     assert db.session.scalar(select(func.count()).select_from(TechNeed)) == 6
-    found = services.matches(demo_summit)
+    found = needs.matches(demo_summit)
     assert len(found["pairs"]) >= 5
     opening = db.session.scalar(select(ProgrammeItem).where(ProgrammeItem.kind == "opening"))
-    assert services.utc_to_local(opening.starts_at) == dt.datetime(2024, 11, 19, 9, 0) and "千山大厦" in opening.room_zh
+    assert common.utc_to_local(opening.starts_at) == dt.datetime(2024, 11, 19, 9, 0) and "千山大厦" in opening.room_zh

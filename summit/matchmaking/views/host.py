@@ -16,7 +16,7 @@ from summit.matchmaking import booking, host, lookups, sessions_admin
 from summit.matchmaking.errors import MatchmakingError
 from summit.matchmaking.forms import ActionForm, MarkForm, WalkInForm
 from summit.matchmaking.models import Booth, Meeting, MeetingRequest, Slot, TalentProfile
-from summit.matchmaking.views.common import bp, field_tags, local_hm, locale, profiles
+from summit.matchmaking.views.shared import bp, field_tags, local_hm, locale, profiles
 
 
 def _host_booth(booth_id: int) -> Booth:

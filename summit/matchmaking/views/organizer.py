@@ -15,7 +15,7 @@ from summit.matchmaking import agenda, booking, lookups, rules, sessions_admin, 
 from summit.matchmaking.errors import MatchmakingError
 from summit.matchmaking.forms import ActionForm, BoothForm, SessionForm
 from summit.matchmaking.models import Booth, Meeting, MeetingRequest, RecruitmentSession, Slot
-from summit.matchmaking.views.common import bp, field_tags, locale, outcome_labels
+from summit.matchmaking.views.shared import bp, field_tags, locale, outcome_labels
 
 def _session(session_id: int) -> RecruitmentSession:
     session = db.session.get(RecruitmentSession, session_id)

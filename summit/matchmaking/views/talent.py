@@ -13,7 +13,7 @@ from summit.matchmaking import agenda, booking, lookups, requests, rules
 from summit.matchmaking.errors import MatchmakingError
 from summit.matchmaking.forms import ActionForm, CvForm
 from summit.matchmaking.models import Booth, Meeting, MeetingRequest, RecruitmentSession, Slot
-from summit.matchmaking.views.common import bp, field_tags, local_hm, locale
+from summit.matchmaking.views.shared import bp, field_tags, local_hm, locale
 from summit.registration.models import Registration
 
 
