@@ -1,5 +1,5 @@
 """The programme: items, publication, changes after publication (shown and mailed), .ics,
-the personal agenda by private token and the hook other features add to it."""
+the personal agenda by private token with the booth meetings the sessions add to it."""
 from __future__ import annotations
 
 import datetime as dt
@@ -10,7 +10,6 @@ from sqlalchemy import func, select
 
 from summit.core.models import AuditEvent, OutboundMail
 from summit.programme import items
-from summit.core.signals import personal_agenda_items
 from summit.programme.models import ProgrammeItem
 
 
@@ -157,7 +156,7 @@ def test_programme_ics(client, psummit, db):
     assert str(ev["uid"]) == f"programme-item-{item.id}@qianshan-summit"
 
 
-def test_personal_agenda_combines_parts_and_other_features(client, psummit, db):
+def test_personal_agenda_shows_the_parts_registered_for(client, psummit, db):
     summit = psummit["summit"]
     _item(db, summit)
     _item(db, summit, kind="recruitment", part="recruitment", title_zh="海大专场", title_en="OUC session",
@@ -165,28 +164,45 @@ def test_personal_agenda_combines_parts_and_other_features(client, psummit, db):
     _item(db, summit, kind="contest_final", part="contest_final", title_zh="大赛决赛", title_en="Final")
     _item(db, summit, kind="roadshow", part="", title_zh="繁星计划路演", title_en="Roadshow")
     items.publish_programme(summit)
-    reg_id = psummit["regs"]["张伟"].id
+    page = client.get(f"/programme/me/{psummit['tokens']['张伟']}").get_data(as_text=True)
+    assert "开幕式" in page and "海大专场" in page and "繁星计划路演" in page
+    assert "大赛决赛" not in page
+    ics = client.get(f"/programme/me/{psummit['tokens']['张伟']}/agenda.ics")
+    summaries = [str(e["summary"]) for e in Calendar.from_ical(ics.data).walk("VEVENT")]
+    assert summaries == ["开幕式", "繁星计划路演", "海大专场"]
+    other = client.get(f"/programme/me/{psummit['tokens']['李娜']}").get_data(as_text=True)
+    assert "大赛决赛" in other and "开幕式" not in other
 
-    def meetings(registration, locale, **extra):
-        if registration.id != reg_id:
-            return []
-        return [{"start": dt.datetime(2024, 11, 20, 1, 20), "end": dt.datetime(2024, 11, 20, 1, 35),
-                 "title": "与海洋与大气学院洽谈" if not locale.startswith("en") else "Meeting: ocean college",
-                 "room": "A厅 3号台"}]
 
-    personal_agenda_items.connect(meetings)
-    try:
-        page = client.get(f"/programme/me/{psummit['tokens']['张伟']}").get_data(as_text=True)
-        assert "开幕式" in page and "海大专场" in page and "繁星计划路演" in page and "与海洋与大气学院洽谈" in page
-        assert "大赛决赛" not in page
-        assert "09:20–09:35" in page and "A厅 3号台" in page
-        ics = client.get(f"/programme/me/{psummit['tokens']['张伟']}/agenda.ics")
-        summaries = [str(e["summary"]) for e in Calendar.from_ical(ics.data).walk("VEVENT")]
-        assert summaries == ["开幕式", "繁星计划路演", "海大专场", "与海洋与大气学院洽谈"]
-        other = client.get(f"/programme/me/{psummit['tokens']['李娜']}").get_data(as_text=True)
-        assert "大赛决赛" in other and "开幕式" not in other and "洽谈" not in other
-    finally:
-        personal_agenda_items.disconnect(meetings)
+def test_a_published_booth_meeting_is_on_the_personal_agenda_and_its_ics(client, mm, db):
+    """The real wiring: matchmaking's receiver of core.signals.personal_agenda_items, connected by
+    its init_feature, puts the talent's published meetings on the programme's agenda page and .ics."""
+    from summit.matchmaking import requests, timetable
+    from summit.matchmaking.models import Meeting
+
+    a, _b = mm["booths"]
+    (reg, token), (_other, other_token) = mm["talents"][0], mm["talents"][1]
+    requests.set_requests(reg, mm["session"], [a.id], [])
+    timetable.run_scheduler(mm["session"])
+    meeting = db.session.scalar(select(Meeting).where(Meeting.registration_id == reg.id))
+    assert meeting is not None and meeting.published_at is None
+    # A draft timetable is nobody's agenda yet.
+    assert "海洋与大气学院" not in client.get(f"/programme/me/{token}").get_data(as_text=True)
+    timetable.publish(mm["session"], notify=False)
+    start = meeting.slot.starts_at + dt.timedelta(hours=8)  # Asia/Shanghai
+    end = meeting.slot.ends_at + dt.timedelta(hours=8)
+    page = client.get(f"/programme/me/{token}").get_data(as_text=True)
+    assert "海洋与大气学院 · 中国海洋大学" in page
+    assert f"{start:%H:%M}–{end:%H:%M}" in page and "多功能厅 · 1号台" in page
+    ics = client.get(f"/programme/me/{token}/agenda.ics")
+    assert ics.status_code == 200 and ics.mimetype == "text/calendar"
+    events = list(Calendar.from_ical(ics.data).walk("VEVENT"))
+    assert [str(e["summary"]) for e in events] == ["海洋与大气学院 · 中国海洋大学"]
+    assert str(events[0]["uid"]) == f"meeting-{meeting.id}@qianshan-summit"  # as the session's own .ics
+    assert events[0].decoded("dtstart") == meeting.slot.starts_at.replace(tzinfo=dt.timezone.utc)
+    assert str(events[0]["location"]) == "多功能厅 · 1号台"
+    # Someone else's agenda does not show it.
+    assert "海洋与大气学院" not in client.get(f"/programme/me/{other_token}").get_data(as_text=True)
 
 
 def test_personal_agenda_refuses_unknown_and_cancelled_tokens(client, psummit):
