@@ -115,8 +115,8 @@ def load(summit):
             needs = [{"position": rng.choice(POSITIONS), "field": fields[0], "degree": "phd",
                       "count": rng.randint(1, 4)}]
             sessions_admin.add_booth(session, name_zh=zh, name_en=en, table_no=i, fields=fields, needs=needs,
-                               capacity=2 if kind == "enterprise" or i % 4 == 0 else 1,
-                               host_user_id=host.id if host else None)
+                                     capacity=2 if kind == "enterprise" or i % 4 == 0 else 1,
+                                     host_user_id=host.id if host else None)
         db.session.refresh(session)
         _requests(session, talents, n_talents, rng)
         summary = timetable.run_scheduler(session)

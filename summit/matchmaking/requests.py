@@ -58,8 +58,9 @@ def set_requests(registration: Registration, session: RecruitmentSession, booth_
         others = [s for s in (profile.unavailable_slot_ids or []) if s not in slot_ids]
         profile.unavailable_slot_ids = others + sorted(set(unavailable_slot_ids))
         db.session.flush()
-        audit.record(registration, "meeting_requests_set", before=before, after={"booths": seen,
-                     "unavailable": sorted(set(unavailable_slot_ids))}, actor_label="attendee link")
+        audit.record(registration, "meeting_requests_set", before=before,
+                     after={"booths": seen, "unavailable": sorted(set(unavailable_slot_ids))},
+                     actor_label="attendee link")
     return out
 
 

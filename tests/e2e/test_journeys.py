@@ -69,10 +69,10 @@ def booths(live_server):
             day=dt.date(2024, 11, 20), start=dt.time(13, 0), end=dt.time(14, 0), slot_minutes=15,
             room_zh="千山大厦 五楼 洽谈室", room_en="Qianshan Tower, 5F meeting room")
         marine = sessions_admin.add_booth(session, name_zh="海洋药物研究所", name_en="Institute of Marine Drugs",
-                                    fields=["marine_bio"], capacity=1, host_user_id=host.id,
-                                    needs=[{"position": "研究员", "field": "marine_bio", "degree": "phd", "count": 1}])
+                                          fields=["marine_bio"], capacity=1, host_user_id=host.id,
+                                          needs=[{"position": "研究员", "field": "marine_bio", "degree": "phd", "count": 1}])
         ai = sessions_admin.add_booth(session, name_zh="智能海洋研究院", name_en="Institute of Smart Ocean",
-                                fields=["ai"], capacity=1, host_user_id=host.id)
+                                      fields=["ai"], capacity=1, host_user_id=host.id)
         return {"session": session.id, "ai": ai.id, "marine": marine.id}
 
 

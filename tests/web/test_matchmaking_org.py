@@ -114,8 +114,8 @@ def test_cross_session_overlap_is_respected(db, mm):
 
     a, b = mm["booths"]
     other = sessions_admin.create_session(mm["summit"], title_zh="海信集团产才融合对接会", title_en="", host_org_zh="海信集团",
-                                    host_org_en="", kind="enterprise", day=dt.date(2024, 11, 20),
-                                    start=dt.time(9, 0), end=dt.time(9, 30), slot_minutes=15)
+                                          host_org_en="", kind="enterprise", day=dt.date(2024, 11, 20),
+                                          start=dt.time(9, 0), end=dt.time(9, 30), slot_minutes=15)
     h = sessions_admin.add_booth(other, name_zh="海信视像研发中心", capacity=1)
     reg, _t = mm["talents"][0]
     booking.book(reg, h, other.slots[0])
@@ -289,8 +289,8 @@ def test_session_times_change_rebuilds_slots_when_there_is_no_meeting(client, db
     s900, s915, s930, s945 = [x.id for x in session.slots]
     # Another session the same day: a talent's marks there must survive this session's change.
     other = sessions_admin.create_session(mm["summit"], title_zh="海尔集团对接会", title_en="", host_org_zh="海尔集团",
-                                    host_org_en="", kind="enterprise", day=dt.date(2024, 11, 20),
-                                    start=dt.time(14, 0), end=dt.time(14, 30), slot_minutes=15)
+                                          host_org_en="", kind="enterprise", day=dt.date(2024, 11, 20),
+                                          start=dt.time(14, 0), end=dt.time(14, 30), slot_minutes=15)
     elsewhere = other.slots[0].id
     reg, _t = mm["talents"][0]
     requests.set_requests(reg, other, [], [elsewhere])

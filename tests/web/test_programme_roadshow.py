@@ -42,8 +42,8 @@ def _submitted(db, summit, n: int, fields=("vr",), text="虚拟现实手势识�
 
 def _block(db, summit, published=True):
     item = items.create_item(summit, {"kind": "roadshow", "part": "", "title_zh": "繁星计划路演",
-                                         "starts_at": dt.datetime(2024, 11, 19, 5, 30),
-                                         "ends_at": dt.datetime(2024, 11, 19, 6, 30)})
+                                      "starts_at": dt.datetime(2024, 11, 19, 5, 30),
+                                      "ends_at": dt.datetime(2024, 11, 19, 6, 30)})
     if published:
         items.publish_programme(summit)
     return item

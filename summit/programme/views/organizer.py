@@ -154,7 +154,7 @@ def admin_results():
     if form.validate_on_submit():
         try:
             _result, token = issue_result_link(summit, form.institution.data, form.contact_name.data,
-                                                        form.contact_email.data)
+                                               form.contact_email.data)
         except ProgrammeError as exc:
             return fail(form, exc, "programme/admin_results.html", summit=summit,
                          results=results_of(summit), tags=field_codes(summit), link=None)

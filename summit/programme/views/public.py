@@ -95,7 +95,7 @@ def result_call():
     if form.validate_on_submit():
         try:
             _result, token = issue_result_link(summit, form.institution.data, form.contact_name.data,
-                                                        form.contact_email.data, actor_label="result call")
+                                               form.contact_email.data, actor_label="result call")
         except ProgrammeError as exc:
             return fail(form, exc, "programme/result_call.html", summit=summit)
         flash(_("Your private link was mailed to you. Bookmark this page: it is the only way back to your entry."),
