@@ -26,6 +26,9 @@ Method (exact where it matters, fast where it is big):
    once more as one exact integer program over (request, slot) so that it ends optimal; a
    big one reports its gap to the bound.
 Same input, same output: every step runs in input order, HiGHS is deterministic.
+
+Longer than 500 lines on purpose: the steps above share one indexing of the problem (requests,
+slots, loads) and are one algorithm; apart, they would pass those arrays between modules.
 """
 from __future__ import annotations
 
@@ -40,7 +43,9 @@ from scipy.sparse import coo_matrix
 
 
 class ScheduleInputError(ValueError):
-    """The input does not describe a scheduling problem (unknown ids, bad numbers)."""
+    """The input does not describe a scheduling problem (unknown ids, bad numbers). A ValueError,
+    not a DomainError: this module imports neither Flask nor the database. `summit schedule FILE`
+    prints it; timetable.run_scheduler builds its input from the tables and does not expect it."""
 
 
 # Exact integer programs over (request, slot) pairs up to this many variables.

@@ -32,7 +32,8 @@ def item_entry(item: ProgrammeItem, locale: str) -> dict:
 
 def personal_agenda(registration: Registration, locale: str) -> list[dict]:
     """The published items of the parts this attendee registered for, plus what other features
-    add through signals.personal_agenda_items (booth meetings), by start time."""
+    add through summit/core/signals.py's personal_agenda_items (matchmaking: the published booth
+    meetings), by start time."""
     summit = db.session.get(Summit, registration.summit_id)
     entries = [item_entry(i, locale) for i in items_of(summit) if concerns(i, registration)]
     for _receiver, extra in signals.personal_agenda_items.send(registration, locale=locale):
