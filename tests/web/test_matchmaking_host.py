@@ -50,6 +50,8 @@ def test_accept_decline_priority(client, db, mm, login):
     got = db.session.get(MeetingRequest, rid)
     assert got.status == "declined" and got.priority is False
     assert client.post(f"/host/requests/{rid}/explode", headers={"Accept": "application/json"}).status_code == 400
+    refused = client.post(f"/host/requests/{rid}/explode")  # back to the request's booth
+    assert refused.status_code == 303 and refused.headers["Location"].endswith(f"/host/booths/{mm['booths'][0].id}")
     assert client.post("/host/requests/99999/accept").status_code == 404
     # A declined request is never scheduled.
     timetable.run_scheduler(mm["session"])

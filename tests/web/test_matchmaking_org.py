@@ -216,6 +216,11 @@ def test_remove_booth(client, db, mm, login):
     host.mark(held, "held")
     login("organizer")
     assert client.post(f"/matchmaking/booths/{b_id}/delete", headers={"Accept": "application/json"}).status_code == 409
+    # From the page: back to the booth's session with the reason (the URL names only the booth).
+    refused = client.post(f"/matchmaking/booths/{b_id}/delete")
+    assert refused.status_code == 303
+    assert refused.headers["Location"].endswith(f"/matchmaking/sessions/{mm['session'].id}")
+    assert "该对接台已有洽谈记录，不能删除。" in client.get(refused.headers["Location"]).text
     assert client.post(f"/matchmaking/booths/{a_id}/delete").status_code == 303
     db.session.rollback()
     assert db.session.get(Booth, a_id) is None and db.session.get(Booth, b_id) is not None
@@ -482,3 +487,5 @@ def test_discard_drafts_then_cancel_a_published_meeting_and_tell_the_talent(clie
     host.mark(held, "held", "interest")
     r = client.post(f"/matchmaking/meetings/{held.id}/cancel", headers={"Accept": "application/json"})
     assert r.status_code == 409 and db.session.get(Meeting, held.id) is not None
+    r = client.post(f"/matchmaking/meetings/{held.id}/cancel")  # from the grid: back to it
+    assert r.status_code == 303 and r.headers["Location"].endswith(f"/matchmaking/sessions/{sid}/grid")

@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import threading
+from urllib.parse import quote
 
 from icalendar import Calendar
 from sqlalchemy import func, select
@@ -233,6 +234,9 @@ def test_talent_cancels_own_meeting_only(client, db, mm):
     assert client.post(f"/me/{token}/meetings/{theirs_id}/cancel").status_code == 404
     host.mark(db.session.get(Meeting, mine_id), "held")
     assert client.post(f"/me/{token}/meetings/{mine_id}/cancel", headers={"Accept": "application/json"}).status_code == 409
+    refused = client.post(f"/me/{token}/meetings/{mine_id}/cancel")  # back to the meeting's session page
+    assert refused.status_code == 303
+    assert refused.headers["Location"].endswith(f"/me/{quote(token)}/sessions/{mm['session'].id}")
     host.mark(db.session.get(Meeting, mine_id), "planned")
     assert client.post(f"/me/{token}/meetings/{mine_id}/cancel").status_code == 303
     db.session.rollback()
