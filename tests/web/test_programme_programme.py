@@ -138,6 +138,11 @@ def test_published_items_cannot_be_deleted_only_cancelled(client, login, psummit
     assert "已取消" in page
 
 
+def test_the_programme_stylesheet_is_served(client):
+    response = client.get("/programme/static/programme.css")
+    assert response.status_code == 200 and response.mimetype == "text/css"
+
+
 def test_programme_ics(client, psummit, db):
     summit = psummit["summit"]
     item = _item(db, summit)

@@ -19,7 +19,8 @@ from summit.programme.errors import ProgrammeError
 from summit.programme.forms import NeedForm
 from summit.programme.models import ResearchResult, TechNeed
 
-bp = Blueprint("programme", __name__, url_prefix="/programme", static_folder="static")
+# Named after the package, not this module, so that static/ is the package's own folder.
+bp = Blueprint("programme", "summit.programme", url_prefix="/programme", static_folder="static")
 NAV = [
     NavItem("programme.public_programme", _l("Programme")),
     NavItem("programme.admin", _l("Roadshow & needs"), ("organizer",)),
