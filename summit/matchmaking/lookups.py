@@ -56,6 +56,15 @@ def may_host(user, booth: Booth) -> bool:
     return booth.host_user_id == user.id or (bool(org) and org in (booth.session.host_org_zh, booth.session.host_org_en))
 
 
+def profiles(reg_ids) -> dict[int, TalentProfile]:
+    """registration id -> talent profile, for those of the given registrations that have one."""
+    ids = sorted(set(reg_ids))
+    if not ids:
+        return {}
+    return {p.registration_id: p for p in db.session.scalars(select(TalentProfile)
+                                                             .where(TalentProfile.registration_id.in_(ids)))}
+
+
 def requests_of(registration: Registration, session: RecruitmentSession) -> list[MeetingRequest]:
     return list(db.session.scalars(select(MeetingRequest).where(
         MeetingRequest.registration_id == registration.id, MeetingRequest.session_id == session.id)
@@ -131,3 +140,89 @@ def agenda_items(registration: Registration, locale: str = "zh_CN", **extra) -> 
                         "room": " · ".join(x for x in (m.session.room(locale), _("table %(n)s", n=m.booth.table_no)) if x),
                         "note": m.session.title(locale), "uid": f"meeting-{m.id}@qianshan-summit"})
     return out
+
+
+# ---------------------------------------------------------------- what the pages list
+
+def requests_by_session(registration: Registration) -> dict[int, list[MeetingRequest]]:
+    out: dict[int, list[MeetingRequest]] = {}
+    for r in db.session.scalars(select(MeetingRequest).where(MeetingRequest.registration_id == registration.id)):
+        out.setdefault(r.session_id, []).append(r)
+    return out
+
+
+def free_places(session: RecruitmentSession, registration: Registration) -> list[tuple[Booth, Slot, int]]:
+    """(booth, slot, free places) the talent could book now."""
+    counts = dict(((b, s), n) for b, s, n in db.session.execute(
+        select(Meeting.booth_id, Meeting.slot_id, func.count()).where(Meeting.session_id == session.id)
+        .group_by(Meeting.booth_id, Meeting.slot_id)))
+    mine = db.session.execute(select(Meeting.booth_id, Meeting.slot_id)
+                              .where(Meeting.registration_id == registration.id)).all()
+    my_booths = {b for b, _s in mine}
+    my_slots = {s for _b, s in mine}
+    out = []
+    for booth in session.booths:
+        if booth.id in my_booths:
+            continue
+        for slot in session.slots:
+            if slot.id in my_slots or slot.id in (booth.unavailable or []):
+                continue
+            left = booth.capacity - counts.get((booth.id, slot.id), 0)
+            if left > 0:
+                out.append((booth, slot, left))
+    return out
+
+
+def request_counts(*, booth_ids: list[int] | None = None, session: RecruitmentSession | None = None) -> dict[int, int]:
+    """booth id -> how many talents asked for it, for the given booths or a session's."""
+    stmt = select(MeetingRequest.booth_id, func.count()).group_by(MeetingRequest.booth_id)
+    if session is not None:
+        stmt = stmt.where(MeetingRequest.session_id == session.id)
+    else:
+        if not booth_ids:
+            return {}
+        stmt = stmt.where(MeetingRequest.booth_id.in_(booth_ids))
+    return dict(db.session.execute(stmt).all())
+
+
+def booth_requests(booth: Booth) -> list[MeetingRequest]:
+    """The booth's requests as its host reads them: priority first, then the talents' ranks."""
+    return list(db.session.scalars(select(MeetingRequest).where(MeetingRequest.booth_id == booth.id)
+                                   .order_by(MeetingRequest.priority.desc(), MeetingRequest.rank,
+                                             MeetingRequest.id)))
+
+
+def meeting_count(session: RecruitmentSession, drafts_only: bool = False) -> int:
+    stmt = select(func.count()).select_from(Meeting).where(Meeting.session_id == session.id)
+    if drafts_only:
+        stmt = stmt.where(Meeting.published_at.is_(None))
+    return db.session.scalar(stmt) or 0
+
+
+def grid(session: RecruitmentSession) -> dict[tuple[int, int], list[Meeting]]:
+    """(booth id, slot id) -> the meetings there, draft or published, by place."""
+    cells: dict[tuple[int, int], list[Meeting]] = {}
+    for m in db.session.scalars(select(Meeting).where(Meeting.session_id == session.id).order_by(Meeting.place)):
+        cells.setdefault((m.booth_id, m.slot_id), []).append(m)
+    return cells
+
+
+def published_meetings(session: RecruitmentSession) -> list[Meeting]:
+    """The session's published meetings by time, table and place (the workbook's rows)."""
+    return list(db.session.scalars(select(Meeting).join(Slot, Meeting.slot_id == Slot.id).join(Booth)
+                                   .where(Meeting.session_id == session.id, Meeting.published_at.is_not(None))
+                                   .order_by(Slot.position, Booth.table_no, Meeting.place)))
+
+
+def cv_profile(user, registration_id: int) -> TalentProfile | None:
+    """The talent's profile with a CV, when this host account may read it: the talent asked for or
+    meets one of its booths. None when there is no CV; PermissionError when it is not theirs to see."""
+    profile = db.session.scalar(select(TalentProfile).where(TalentProfile.registration_id == registration_id))
+    if profile is None or not profile.cv_path:
+        return None
+    booth_ids = set(db.session.scalars(select(MeetingRequest.booth_id).where(
+        MeetingRequest.registration_id == registration_id))) | set(db.session.scalars(
+            select(Meeting.booth_id).where(Meeting.registration_id == registration_id)))
+    if not any(may_host(user, db.session.get(Booth, b)) for b in sorted(booth_ids)):
+        raise PermissionError
+    return profile

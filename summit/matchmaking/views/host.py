@@ -7,7 +7,6 @@ from pathlib import Path
 from flask import abort, flash, redirect, render_template, request, send_file, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
-from sqlalchemy import func, select
 
 from summit.auth.permissions import role_required
 from summit.core.errors import back_to
@@ -15,8 +14,8 @@ from summit.extensions import db
 from summit.matchmaking import booking, host, lookups, sessions_admin
 from summit.matchmaking.errors import MatchmakingError
 from summit.matchmaking.forms import ActionForm, MarkForm, WalkInForm
-from summit.matchmaking.models import Booth, Meeting, MeetingRequest, Slot, TalentProfile
-from summit.matchmaking.views.shared import bp, field_tags, local_hm, locale, profiles
+from summit.matchmaking.models import Booth, Meeting, MeetingRequest, Slot
+from summit.matchmaking.views.shared import bp, field_tags, local_hm, locale
 
 
 def _host_booth(booth_id: int) -> Booth:
@@ -40,9 +39,7 @@ def _booth_of(model):
 @role_required("host")
 def host_index():
     booths = lookups.host_booths(current_user)
-    counts = dict(db.session.execute(select(MeetingRequest.booth_id, func.count())
-                                     .where(MeetingRequest.booth_id.in_([b.id for b in booths]) if booths else False)
-                                     .group_by(MeetingRequest.booth_id)).all()) if booths else {}
+    counts = lookups.request_counts(booth_ids=[b.id for b in booths])
     return render_template("matchmaking/host_index.html", booths=booths, counts=counts, locale=locale())
 
 
@@ -50,9 +47,7 @@ def host_index():
 @role_required("host")
 def host_booth(booth_id: int):
     booth = _host_booth(booth_id)
-    requests_ = list(db.session.scalars(select(MeetingRequest).where(MeetingRequest.booth_id == booth.id)
-                                        .order_by(MeetingRequest.priority.desc(), MeetingRequest.rank,
-                                                  MeetingRequest.id)))
+    requests_ = lookups.booth_requests(booth)
     meetings = lookups.booth_meetings(booth, published_only=True)
     walk_in = WalkInForm()
     taken = {}
@@ -60,9 +55,9 @@ def host_booth(booth_id: int):
         taken[m.slot_id] = taken.get(m.slot_id, 0) + 1
     walk_in.slot.choices = [(s.id, f"{local_hm(s.starts_at)}–{local_hm(s.ends_at)}") for s in booth.session.slots
                             if taken.get(s.id, 0) < booth.capacity and s.id not in (booth.unavailable or [])]
+    profiles = lookups.profiles([r.registration_id for r in requests_] + [m.registration_id for m in meetings])
     return render_template("matchmaking/host_booth.html", booth=booth, session=booth.session, requests=requests_,
-                           meetings=meetings,
-                           profiles=profiles([r.registration_id for r in requests_] + [m.registration_id for m in meetings]),
+                           meetings=meetings, profiles=profiles,
                            form=ActionForm(), walk_in=walk_in, locale=locale(), fields=field_tags(),
                            mark_forms={m.id: MarkForm(obj=m, prefix=f"m{m.id}") for m in meetings})
 
@@ -145,22 +140,19 @@ def booth_agenda(booth_id: int):
     for m in meetings:
         by_slot.setdefault(m.slot_id, []).append(m)
     return render_template("matchmaking/booth_agenda.html", booth=booth, session=booth.session, by_slot=by_slot,
-                           profiles=profiles([m.registration_id for m in meetings]), locale=locale(),
+                           profiles=lookups.profiles([m.registration_id for m in meetings]), locale=locale(),
                            fields=field_tags())
 
 
 @bp.route("/matchmaking/cv/<int:registration_id>")
 @role_required("host")
 def cv(registration_id: int):
-    profile = db.session.scalar(select(TalentProfile).where(TalentProfile.registration_id == registration_id))
-    if profile is None or not profile.cv_path:
-        abort(404)
-    # A host sees the CV of talents who asked for or meet one of its booths.
-    booth_ids = set(db.session.scalars(select(MeetingRequest.booth_id).where(
-        MeetingRequest.registration_id == registration_id))) | set(db.session.scalars(
-            select(Meeting.booth_id).where(Meeting.registration_id == registration_id)))
-    if not any(lookups.may_host(current_user, db.session.get(Booth, b)) for b in booth_ids):
+    try:
+        profile = lookups.cv_profile(current_user, registration_id)
+    except PermissionError:
         abort(403)
+    if profile is None:
+        abort(404)
     path = Path(profile.cv_path)
     if not path.is_file():
         abort(404)

@@ -14,7 +14,7 @@ from summit.extensions import db
 from summit.matchmaking import agenda, booking, lookups, rules, sessions_admin, timetable
 from summit.matchmaking.errors import MatchmakingError
 from summit.matchmaking.forms import ActionForm, BoothForm, SessionForm
-from summit.matchmaking.models import Booth, Meeting, MeetingRequest, RecruitmentSession, Slot
+from summit.matchmaking.models import Booth, Meeting, RecruitmentSession
 from summit.matchmaking.views.shared import bp, field_tags, locale, outcome_labels
 
 def _session(session_id: int) -> RecruitmentSession:
@@ -112,13 +112,9 @@ def org_session(session_id: int):
                 return redirect(url_for(".org_session", session_id=session.id), code=303)
     elif request.method == "POST":
         status = 422
-    counts = dict(db.session.execute(select(MeetingRequest.booth_id, func.count())
-                                     .where(MeetingRequest.session_id == session.id)
-                                     .group_by(MeetingRequest.booth_id)).all())
-    drafts = db.session.scalar(select(func.count()).select_from(Meeting).where(
-        Meeting.session_id == session.id, Meeting.published_at.is_(None))) or 0
     return render_template("matchmaking/org_session.html", session=session, form=form, action=ActionForm(),
-                           counts=counts, drafts=drafts, figures=lookups.figures_for(session),
+                           counts=lookups.request_counts(session=session),
+                           drafts=lookups.meeting_count(session, drafts_only=True), figures=lookups.figures_for(session),
                            locale=locale(), fields=fields), status
 
 
@@ -148,9 +144,8 @@ def org_edit_session(session_id: int):
                                                          "slot_minutes", "room_zh", "room_en", "max_requests")},
             "day": start.date(), "start": start.time(), "end": end.time(),
             "breaks": ", ".join(f"{a}-{b}" for a, b in session.breaks or [])})
-    meetings = db.session.scalar(select(func.count()).select_from(Meeting)
-                                 .where(Meeting.session_id == session.id)) or 0
-    return render_template("matchmaking/org_session_edit.html", session=session, form=form, meetings=meetings,
+    return render_template("matchmaking/org_session_edit.html", session=session, form=form,
+                           meetings=lookups.meeting_count(session),
                            locale=locale()), status
 
 
@@ -268,10 +263,7 @@ def org_toggle_requests(session_id: int):
 @role_required("organizer")
 def org_grid(session_id: int):
     session = _session(session_id)
-    cells: dict[tuple[int, int], list[Meeting]] = {}
-    for m in db.session.scalars(select(Meeting).where(Meeting.session_id == session.id).order_by(Meeting.place)):
-        cells.setdefault((m.booth_id, m.slot_id), []).append(m)
-    return render_template("matchmaking/org_grid.html", session=session, cells=cells, action=ActionForm(),
+    return render_template("matchmaking/org_grid.html", session=session, cells=lookups.grid(session), action=ActionForm(),
                            locale=locale())
 
 
@@ -279,11 +271,8 @@ def org_grid(session_id: int):
 @role_required("organizer")
 def org_export(session_id: int):
     session = _session(session_id)
-    meetings = list(db.session.scalars(select(Meeting).join(Slot, Meeting.slot_id == Slot.id).join(Booth)
-                                       .where(Meeting.session_id == session.id, Meeting.published_at.is_not(None))
-                                       .order_by(Slot.position, Booth.table_no, Meeting.place)))
-    figures = lookups.figures_for(session)
-    body = agenda.session_workbook(session, meetings, figures, _xlsx_labels())
+    body = agenda.session_workbook(session, lookups.published_meetings(session), lookups.figures_for(session),
+                                   _xlsx_labels())
     name = f"session-{session.id}-meetings.xlsx"
     return Response(body, mimetype="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
                     headers={"Content-Disposition": f'attachment; filename="{name}"'})

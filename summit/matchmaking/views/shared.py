@@ -8,7 +8,6 @@ from sqlalchemy import select
 from summit.core.models import Summit
 from summit.core.nav import NavItem
 from summit.extensions import db
-from summit.matchmaking.models import TalentProfile
 from summit.registration.models import FieldTag
 
 bp = Blueprint("matchmaking", __name__)
@@ -39,14 +38,6 @@ def field_tags() -> dict[str, FieldTag]:
         return {}
     return {f.code: f for f in db.session.scalars(select(FieldTag).where(FieldTag.summit_id == summit.id)
                                                    .order_by(FieldTag.position))}
-
-
-def profiles(reg_ids) -> dict[int, TalentProfile]:
-    ids = sorted(set(reg_ids))
-    if not ids:
-        return {}
-    return {p.registration_id: p for p in db.session.scalars(select(TalentProfile)
-                                                             .where(TalentProfile.registration_id.in_(ids)))}
 
 
 def outcome_labels() -> dict[str, str]:

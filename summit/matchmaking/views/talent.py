@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from flask import Response, abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
-from sqlalchemy import func, select
 
 from summit.core.errors import back_to
 from summit.core.models import Summit
@@ -12,7 +11,7 @@ from summit.extensions import db
 from summit.matchmaking import agenda, booking, lookups, requests, rules
 from summit.matchmaking.errors import MatchmakingError
 from summit.matchmaking.forms import ActionForm, CvForm
-from summit.matchmaking.models import Booth, Meeting, MeetingRequest, RecruitmentSession, Slot
+from summit.matchmaking.models import Booth, Meeting, RecruitmentSession, Slot
 from summit.matchmaking.views.shared import bp, field_tags, local_hm, locale
 from summit.registration.models import Registration
 
@@ -42,11 +41,8 @@ def talent_sessions(token: str):
     reg = _talent(token)
     summit = db.session.get(Summit, reg.summit_id)
     sessions = lookups.sessions_of(summit) if reg.status == "approved" else []
-    my_requests = {}
-    for r in db.session.scalars(select(MeetingRequest).where(MeetingRequest.registration_id == reg.id)):
-        my_requests.setdefault(r.session_id, []).append(r)
     return render_template("matchmaking/talent_sessions.html", reg=reg, token=token, sessions=sessions,
-                           my_requests=my_requests, meetings=lookups.meetings_of(reg), locale=locale(),
+                           my_requests=lookups.requests_by_session(reg), meetings=lookups.meetings_of(reg), locale=locale(),
                            fields=field_tags())
 
 
@@ -96,32 +92,11 @@ def talent_session(token: str, session_id: int):
     booths_data = [{"id": b.id, "fields": b.fields, "needs": b.needs} for b in session.booths]
     recommended = rules.recommend(reg.fields or [], reg.degree, booths_data)
     my_meetings = [m for m in lookups.meetings_of(reg) if m.session_id == session.id]
-    free = _free_places(session, reg) if session.published_at else []
+    free = lookups.free_places(session, reg) if session.published_at else []
     return render_template("matchmaking/talent_session.html", reg=reg, token=token, session=session, form=form,
                            errors=errors, rank_of=rank_of, requests=requests_, unavailable=unavailable,
                            recommended=recommended, meetings=my_meetings, free=free, profile=profile,
                            cv_form=CvForm(), locale=locale(), fields=field_tags()), status
-
-
-def _free_places(session: RecruitmentSession, reg: Registration) -> list[tuple[Booth, Slot, int]]:
-    """(booth, slot, free places) the talent could book now."""
-    counts = dict(((b, s), n) for b, s, n in db.session.execute(
-        select(Meeting.booth_id, Meeting.slot_id, func.count()).where(Meeting.session_id == session.id)
-        .group_by(Meeting.booth_id, Meeting.slot_id)))
-    mine = db.session.execute(select(Meeting.booth_id, Meeting.slot_id).where(Meeting.registration_id == reg.id)).all()
-    my_booths = {b for b, _s in mine}
-    my_slots = {s for _b, s in mine}
-    out = []
-    for booth in session.booths:
-        if booth.id in my_booths:
-            continue
-        for slot in session.slots:
-            if slot.id in my_slots or slot.id in (booth.unavailable or []):
-                continue
-            left = booth.capacity - counts.get((booth.id, slot.id), 0)
-            if left > 0:
-                out.append((booth, slot, left))
-    return out
 
 
 @bp.route("/me/<token>/sessions/<int:session_id>/book", methods=["POST"])
