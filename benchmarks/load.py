@@ -78,7 +78,7 @@ def setup(args) -> dict:
     from summit.extensions import db
     from summit.matchmaking.models import Meeting
     from summit.registration.models import Category, Registration
-    from summit.registration.services import new_token
+    from summit.registration.links import new_token
 
     app = create_app()
     with app.app_context():

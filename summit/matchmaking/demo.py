@@ -134,7 +134,7 @@ def _sample_talent_link(summit) -> str:
     """A private link for one demo talent with booth meetings, so that the attendee's side can be
     tried at once. Private tokens are stored hashed: a new one is issued here (no mail)."""
     from summit.core.models import utcnow
-    from summit.registration.services import manage_url, new_token
+    from summit.registration.links import manage_url, new_token
 
     reg = db.session.scalar(select(Registration).join(Meeting, Meeting.registration_id == Registration.id)
                             .where(Registration.summit_id == summit.id, Meeting.published_at.is_not(None))

@@ -1,8 +1,6 @@
 """What the sessions hold for whom: the read-only queries the pages, mails and other services share."""
 from __future__ import annotations
 
-import hashlib
-
 from flask_babel import force_locale, gettext as _
 from sqlalchemy import func, select
 
@@ -11,15 +9,13 @@ from summit.extensions import db
 from summit.matchmaking import rules
 from summit.matchmaking.errors import MatchmakingError
 from summit.matchmaking.models import Booth, Meeting, MeetingRequest, RecruitmentSession, Slot, TalentProfile
+from summit.registration import links
 from summit.registration.models import Registration
 
 
 def registration_by_token(token: str) -> Registration | None:
-    """The registration whose private management link carries this token (only its sha256 is stored)."""
-    if not token or len(token) > 200:
-        return None
-    digest = hashlib.sha256(token.encode()).hexdigest()
-    return db.session.scalar(select(Registration).where(Registration.manage_token_hash == digest))
+    """The talent's private pages open for any registration (they offer sessions only to the approved)."""
+    return links.registration_by_token(token, allow_closed=True)
 
 
 def sessions_of(summit: Summit) -> list[RecruitmentSession]:

@@ -4,24 +4,19 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 
-from sqlalchemy import select
 
 from summit.core import signals
 from summit.core.models import Summit, utcnow
 from summit.extensions import db
-from summit.programme.common import hash_token
 from summit.programme.items import concerns, items_of
 from summit.programme.models import ProgrammeItem
+from summit.registration import links
 from summit.registration.models import Registration
 
 
 def registration_by_token(token: str) -> Registration | None:
-    if not token or len(token) > 200:
-        return None
-    reg = db.session.scalar(select(Registration).where(Registration.manage_token_hash == hash_token(token)))
-    if reg is None or reg.status in ("cancelled", "rejected"):
-        return None
-    return reg
+    """The personal agenda opens only for a registration that is not cancelled or rejected."""
+    return links.registration_by_token(token, allow_closed=False)
 
 
 def item_entry(item: ProgrammeItem, locale: str) -> dict:

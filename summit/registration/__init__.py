@@ -8,11 +8,11 @@ It sends registration_approved and confirmation_mail_parts (summit/core/signals.
 
 
 def init_feature(app, features) -> None:
-    from . import commands, dashboard, demo, services, views
+    from . import commands, dashboard, demo, export, views
 
     features.add_views(app, views.bp, views.NAV, views.HOME_LINKS)
     features.commands.extend(commands.COMMANDS)
     features.dashboard_sections.append(("registration", dashboard.figures))
     features.demo_loaders.append(("registration", demo.load))
-    for column in services.EXPORT_COLUMNS:
+    for column in export.EXPORT_COLUMNS:
         features.add_export_column(column)

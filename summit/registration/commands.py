@@ -42,7 +42,7 @@ def _summit(year: int | None) -> Summit:
 @_in_default_locale
 def import_registrations(file: Path, template: bool, year: int | None, send_mail: bool):
     """Import invitees from an .xlsx or .csv file (UTF-8 or GBK): all rows or none."""
-    from summit.registration import services, tabular
+    from summit.registration import imports, tabular
 
     if template:
         file.write_bytes(tabular.template_xlsx())
@@ -51,7 +51,7 @@ def import_registrations(file: Path, template: bool, year: int | None, send_mail
     if not file.exists():
         raise click.ClickException(f"{file}: no such file")
     summit = _summit(year)
-    report = services.run_import(summit, file.name, file.read_bytes(), send_mail=send_mail, actor_label="command line")
+    report = imports.run_import(summit, file.name, file.read_bytes(), send_mail=send_mail, actor_label="command line")
     if not report.ok:
         for number, column, message in report.errors:
             click.echo(f"row {number}: {column}: {message}" if number else f"{message}", err=True)
@@ -69,17 +69,17 @@ def import_registrations(file: Path, template: bool, year: int | None, send_mail
 @_in_default_locale
 def export_registrations(output: Path, fmt: str | None, columns: str | None, year: int | None):
     """Export registrations to .xlsx or CSV (UTF-8 with BOM); recorded in the audit trail."""
-    from summit.registration import services
+    from summit.registration import export
 
     summit = _summit(year)
     fmt = fmt or ("csv" if output.suffix.lower() == ".csv" else "xlsx")
     keys = [k.strip() for k in columns.split(",")] if columns else None
     if keys:
-        known = {c.key for c in services.export_columns()}
+        known = {c.key for c in export.export_columns()}
         unknown = [k for k in keys if k not in known]
         if unknown:
             raise click.ClickException(f"unknown columns: {', '.join(unknown)} (known: {', '.join(sorted(known))})")
-    data, count = services.export(summit, keys, fmt, actor_label="command line")
+    data, count = export.export(summit, keys, fmt, actor_label="command line")
     output.write_bytes(data)
     click.echo(f"{count} registrations written to {output}")
 
@@ -91,14 +91,15 @@ def export_registrations(output: Path, fmt: str | None, columns: str | None, yea
 @_in_default_locale
 def shred(year: int, yes: bool):
     """Anonymise the personal data of a past edition; its statistics stay."""
-    from summit.registration import services
+    from summit.registration import retention
+    from summit.registration.errors import ShredError
 
     summit = _summit(year)
     if not yes:
         click.confirm(f"Anonymise every registration of {summit.name_en}? This cannot be undone.", abort=True)
     try:
-        count = services.shred(summit)
-    except services.ShredError as exc:
+        count = retention.shred(summit)
+    except ShredError as exc:
         raise click.ClickException(exc.message)
     click.echo(f"{count} registrations of {year} anonymised")
 

@@ -2,7 +2,7 @@
 
 The public form, the organizer's edit page and the Excel/CSV import all go through
 clean_person(), so a row the import accepts is a row the form would accept too.
-Errors are codes (see services.ERROR_MESSAGES for their translated text).
+Errors are codes (see errors.ERROR_MESSAGES for their translated text).
 """
 from __future__ import annotations
 

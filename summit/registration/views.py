@@ -11,12 +11,16 @@ from flask_login import current_user
 from sqlalchemy import func, select
 
 from summit.auth.permissions import role_required
+from summit.core.errors import back_to
 from summit.core.features import features
 from summit.core.database import db_ids, db_int
 from summit.core.models import OutboundMail, Summit, utcnow
 from summit.core.nav import NavItem
 from summit.extensions import db, limiter
-from summit.registration import choices, forms, mailpump, services, tabular
+from summit.registration import (attendee, categories, choices, export, forms, imports, links, listing, lookups,
+                                 mailpump, organizer, tabular)
+from summit.registration.errors import DuplicateRegistration, RegistrationError
+from summit.registration.seats import SEAT_STATUSES
 from summit.registration.models import STATUSES, Category, ExtraQuestion, FieldTag, Registration
 
 bp = Blueprint("registration", __name__)
@@ -56,8 +60,8 @@ def _put_errors(form, errors: dict[str, str]) -> None:
 
 
 def _build(summit, only=None, **kwargs):
-    return forms.build(forms.RegistrationForm, summit, _locale(), questions=services.questions(summit),
-                       tags=services.field_tags(summit), categories=services.categories(summit), only=only, **kwargs)
+    return forms.build(forms.RegistrationForm, summit, _locale(), questions=lookups.questions(summit),
+                       tags=lookups.field_tags(summit), categories=lookups.categories(summit), only=only, **kwargs)
 
 
 # ------------------------------------------------------------------ public pages
@@ -65,8 +69,8 @@ def _build(summit, only=None, **kwargs):
 @bp.route("/register", methods=["GET", "POST"])
 def register():
     summit = _summit()
-    is_open = services.registration_open(summit)
-    qs = services.questions(summit)
+    is_open = lookups.registration_open(summit)
+    qs = lookups.questions(summit)
     status, duplicate, errors = 200, None, {}
     if request.method == "POST":
         if not is_open:
@@ -74,14 +78,14 @@ def register():
                                    summit=summit, questions=qs, is_open=False), 403
         raw = forms.raw_from_request(request.form, qs)
         raw["language"] = "en" if _locale().startswith("en") else "zh_CN"
-        look = services.lookups(summit, qs=qs)
-        clean, errors = services.validate(summit, raw, require_consent=True, look=look)
+        look = lookups.lookups(summit, qs=qs)
+        clean, errors = lookups.validate(summit, raw, require_consent=True, look=look)
         if not errors:
             try:
-                reg, token = services.submit(summit, clean)
-            except services.DuplicateRegistration as exc:
+                reg, token = attendee.submit(summit, clean)
+            except DuplicateRegistration as exc:
                 duplicate, status = exc, 409
-            except services.RegistrationError as exc:
+            except RegistrationError as exc:
                 errors = {exc.field or "name": exc.message}
             else:
                 # The form is built only for a page to show: a success answers with a redirect.
@@ -104,7 +108,7 @@ def resend_link():
         if not contact:
             form.contact.errors = [_("This field is required.")]
             return render_template("registration/resend.html", form=form), 422
-        services.resend_link(summit, contact)
+        links.resend_link(summit, contact)
         flash(_("If a registration with these details exists, we have sent its private link to the email "
                 "address it was registered with."), "info")
         return redirect(url_for("registration.resend_link"), 303)
@@ -112,7 +116,7 @@ def resend_link():
 
 
 def _by_token(token: str) -> Registration:
-    reg = services.find_by_token(token)
+    reg = links.registration_by_token(token)
     if reg is None:
         abort(404, _("This link is not valid (any more). Ask for a new one on the registration page."))
     return reg
@@ -121,10 +125,10 @@ def _by_token(token: str) -> Registration:
 @bp.route("/r/<token>")
 def manage(token: str):
     reg = _by_token(token)
-    qs = services.questions(reg.summit, active_only=False)
-    tags = {t.code: t.name(_locale()) for t in services.field_tags(reg.summit)}
+    qs = lookups.questions(reg.summit, active_only=False)
+    tags = {t.code: t.name(_locale()) for t in lookups.field_tags(reg.summit)}
     return render_template("registration/manage.html", reg=reg, token=token, questions=qs, tags=tags,
-                           editable=services.editable_by_attendee(reg), new=request.args.get("new"),
+                           editable=attendee.editable_by_attendee(reg), new=request.args.get("new"),
                            reason_form=forms.ReasonForm(formdata=None))
 
 
@@ -132,19 +136,19 @@ def manage(token: str):
 def manage_edit(token: str):
     reg = _by_token(token)
     summit = reg.summit
-    if not services.editable_by_attendee(reg):
+    if not attendee.editable_by_attendee(reg):
         flash(_("This registration can no longer be changed."), "warning")
         return redirect(url_for("registration.manage", token=token))
-    qs = services.questions(summit)
+    qs = lookups.questions(summit)
     only = forms.ATTENDEE_FIELDS
     if request.method == "POST":
         form = _build(summit, only=only, formdata=request.form)
         raw = forms.raw_from_request(request.form, qs)
-        clean, errors = services.validate(summit, raw, partial=services.ATTENDEE_EDITABLE)
+        clean, errors = lookups.validate(summit, raw, partial=attendee.ATTENDEE_EDITABLE)
         if not errors:
             try:
-                services.update_by_attendee(reg, clean)
-            except services.RegistrationError as exc:
+                attendee.update_by_attendee(reg, clean)
+            except RegistrationError as exc:
                 errors = {exc.field or "phone": exc.message}
                 status = exc.status
             else:
@@ -165,7 +169,7 @@ def manage_cancel(token: str):
         flash(_("This registration is already closed."), "info")
     else:
         reason = (request.form.get("reason") or "").strip()[:500]
-        services.cancel(reg, by_attendee=True, reason=reason)
+        attendee.cancel(reg, by_attendee=True, reason=reason)
         flash(_("Your registration is cancelled."), "info")
     return redirect(url_for("registration.manage", token=token), 303)
 
@@ -200,14 +204,13 @@ def _list_filters() -> dict:
 def admin_list():
     summit = _organizer_summit()
     filters = _list_filters()
-    stmt = services.list_query(summit, **filters)
+    stmt = listing.list_query(summit, **filters)
     number = max(1, request.args.get("page", 1, type=db_int))
-    rows, total = services.page(stmt, number)
-    counts = dict(db.session.execute(select(Registration.status, func.count()).where(
-        Registration.summit_id == summit.id).group_by(Registration.status)).all())
-    cats = services.categories(summit)
+    rows, total = listing.page(stmt, number)
+    counts = listing.status_counts(summit)
+    cats = lookups.categories(summit)
     return render_template("registration/admin_list.html", summit=summit, rows=rows, total=total, page=number,
-                           pages=max(1, -(-total // services.PAGE_SIZE)), filters=filters, counts=counts,
+                           pages=max(1, -(-total // listing.PAGE_SIZE)), filters=filters, counts=counts,
                            categories={c.id: c for c in cats}, category_list=cats, statuses=STATUSES,
                            can_filter_checkin=features().checked_in_source is not None,
                            reason_form=forms.ReasonForm(formdata=None))
@@ -215,6 +218,7 @@ def admin_list():
 
 @bp.route("/organizer/registrations/bulk", methods=["POST"])
 @role_required("organizer")
+@back_to("registration.admin_list")
 def admin_bulk():
     summit = _organizer_summit()
     ids = db_ids(request.form.getlist("ids"))[:1000]
@@ -224,7 +228,7 @@ def admin_bulk():
     elif action not in ("approve", "reject"):
         abort(400)
     else:
-        result = services.decide(summit, ids, action, (request.form.get("reason") or "").strip()[:500],
+        result = organizer.decide(summit, ids, action, (request.form.get("reason") or "").strip()[:500],
                                  user_id=current_user.id)
         flash(_("%(done)s changed, %(skipped)s left as they were.", done=result["done"], skipped=result["skipped"]),
               "success")
@@ -236,28 +240,30 @@ def admin_bulk():
 @role_required("organizer")
 def admin_detail(reg_id: int, revealed: str | None = None):
     reg = _registration(reg_id)
-    qs = services.questions(reg.summit, active_only=False)
-    tags = {t.code: t.name(_locale()) for t in services.field_tags(reg.summit)}
+    qs = lookups.questions(reg.summit, active_only=False)
+    tags = {t.code: t.name(_locale()) for t in lookups.field_tags(reg.summit)}
     return render_template("registration/admin_detail.html", reg=reg, questions=qs, tags=tags,
-                           history=services.history(reg), revealed=revealed,
+                           history=organizer.history(reg), revealed=revealed,
                            reason_form=forms.ReasonForm(formdata=None))
 
 
 @bp.route("/organizer/registrations/<int:reg_id>/reveal", methods=["POST"])
 @role_required("organizer")
+@back_to("registration.admin_detail")
 def admin_reveal(reg_id: int):
     reg = _registration(reg_id)
-    return admin_detail(reg_id, revealed=services.reveal_id_number(reg))
+    return admin_detail(reg_id, revealed=organizer.reveal_id_number(reg))
 
 
 @bp.route("/organizer/registrations/<int:reg_id>/decide", methods=["POST"])
 @role_required("organizer")
+@back_to("registration.admin_detail")
 def admin_decide(reg_id: int):
     reg = _registration(reg_id)
     action = request.form.get("action")
     if action not in ("approve", "reject"):
         abort(400)
-    result = services.decide(reg.summit, [reg.id], action, (request.form.get("reason") or "").strip()[:500],
+    result = organizer.decide(reg.summit, [reg.id], action, (request.form.get("reason") or "").strip()[:500],
                              user_id=current_user.id)
     if result["done"]:
         flash(_("Saved."), "success")
@@ -268,18 +274,20 @@ def admin_decide(reg_id: int):
 
 @bp.route("/organizer/registrations/<int:reg_id>/cancel", methods=["POST"])
 @role_required("organizer")
+@back_to("registration.admin_detail")
 def admin_cancel(reg_id: int):
     reg = _registration(reg_id)
-    services.cancel(reg, by_attendee=False, reason=(request.form.get("reason") or "").strip()[:500])
+    attendee.cancel(reg, by_attendee=False, reason=(request.form.get("reason") or "").strip()[:500])
     flash(_("The registration is cancelled."), "info")
     return redirect(url_for("registration.admin_detail", reg_id=reg_id), 303)
 
 
 @bp.route("/organizer/registrations/<int:reg_id>/reissue", methods=["POST"])
 @role_required("organizer")
+@back_to("registration.admin_detail")
 def admin_reissue(reg_id: int):
     reg = _registration(reg_id)
-    services.reissue_link(reg)
+    links.reissue_link(reg)
     flash(_("A new private link has been sent to %(email)s; the old one no longer works.", email=reg.email), "success")
     return redirect(url_for("registration.admin_detail", reg_id=reg_id), 303)
 
@@ -289,7 +297,7 @@ def admin_reissue(reg_id: int):
 def admin_edit(reg_id: int):
     reg = _registration(reg_id)
     summit = reg.summit
-    qs = services.questions(summit, active_only=False)
+    qs = lookups.questions(summit, active_only=False)
     only = forms.ATTENDEE_FIELDS + ("name", "category_id", "id_type", "id_number", "birth_year")
     if request.method == "POST":
         form = _build(summit, only=only, formdata=request.form)
@@ -297,13 +305,13 @@ def admin_edit(reg_id: int):
         raw["language"] = reg.language
         if not raw["id_number"].strip():  # the form leaves it empty unless it is to change
             raw["id_number"], raw["id_type"] = reg.id_number, reg.id_type
-        clean, errors = services.validate(summit, raw, require_identity=bool(reg.id_number),
-                                          look=services.lookups(summit, qs=qs))
+        clean, errors = lookups.validate(summit, raw, require_identity=bool(reg.id_number),
+                                          look=lookups.lookups(summit, qs=qs))
         status = 422
         if not errors:
             try:
-                services.organizer_update(reg, clean)
-            except services.RegistrationError as exc:
+                organizer.organizer_update(reg, clean)
+            except RegistrationError as exc:
                 errors = {exc.field or "phone": exc.message}
                 status = exc.status
             else:
@@ -340,7 +348,7 @@ def admin_import():
         if not path.exists():
             flash(_("The uploaded file is gone; please upload it again."), "warning")
             return redirect(url_for("registration.admin_import"), 303)
-        report = services.run_import(summit, upload, path.read_bytes(), send_mail=bool(request.form.get("send_mail")))
+        report = imports.run_import(summit, upload, path.read_bytes(), send_mail=bool(request.form.get("send_mail")))
         if report.ok:
             path.unlink(missing_ok=True)
             flash(_("%(count)s registrations imported.", count=len(report.rows)), "success")
@@ -352,7 +360,7 @@ def admin_import():
         return render_template("registration/import.html", form=form, summit=summit, report=None), 422
     suffix = "xlsx" if file.filename.lower().endswith(".xlsx") else "csv"
     data = file.read()
-    report = services.check_import(summit, file.filename, data)
+    report = imports.check_import(summit, file.filename, data)
     name = None
     if report.ok:
         name = f"{secrets.token_urlsafe(24)}.{suffix}"
@@ -373,21 +381,21 @@ def admin_import_template():
 @role_required("organizer")
 def admin_export():
     summit = _organizer_summit()
-    columns = services.export_columns()
+    columns = export.export_columns()
     if request.method == "GET":
         return render_template("registration/export.html", summit=summit, columns=columns, filters=_list_filters(),
-                               category_list=services.categories(summit), statuses=STATUSES)
+                               category_list=lookups.categories(summit), statuses=STATUSES)
     keys = [k for k in request.form.getlist("columns") if k in {c.key for c in columns}]
     if not keys:
         flash(_("Choose at least one column."), "warning")
         return render_template("registration/export.html", summit=summit, columns=columns, filters=_list_filters(),
-                               category_list=services.categories(summit), statuses=STATUSES), 422
+                               category_list=lookups.categories(summit), statuses=STATUSES), 422
     fmt = "csv" if request.form.get("format") == "csv" else "xlsx"
     status = request.form.get("status", "")
     category = request.form.get("category", type=db_int)
-    stmt = services.list_query(summit, status=status if status in STATUSES else "", category_id=category,
+    stmt = listing.list_query(summit, status=status if status in STATUSES else "", category_id=category,
                                sort="created", direction="asc")
-    data, _count = services.export(summit, keys, fmt, stmt=stmt)
+    data, _count = export.export(summit, keys, fmt, stmt=stmt)
     stamp = utcnow().strftime("%Y%m%d-%H%M")
     mimetype = "text/csv; charset=utf-8" if fmt == "csv" else \
         "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
@@ -401,21 +409,21 @@ def admin_export():
 @role_required("organizer")
 def admin_settings():
     summit = _organizer_summit()
-    seats = dict(db.session.execute(select(Registration.category_id, func.count()).where(
-        Registration.summit_id == summit.id, Registration.status.in_(services.SEAT_STATUSES))
+    taken = dict(db.session.execute(select(Registration.category_id, func.count()).where(
+        Registration.summit_id == summit.id, Registration.status.in_(SEAT_STATUSES))
         .group_by(Registration.category_id)).all())
     waiting = dict(db.session.execute(select(Registration.category_id, func.count()).where(
         Registration.summit_id == summit.id, Registration.status == "waitlisted")
         .group_by(Registration.category_id)).all())
-    return render_template("registration/settings.html", summit=summit, categories=services.categories(summit),
-                           tags=services.field_tags(summit), questions=services.questions(summit, active_only=False),
-                           seats=seats, waiting=waiting)
+    return render_template("registration/settings.html", summit=summit, categories=lookups.categories(summit),
+                           tags=lookups.field_tags(summit), questions=lookups.questions(summit, active_only=False),
+                           seats=taken, waiting=waiting)
 
 
 def _text(name: str, limit: int, required: bool = True) -> str:
     value = re.sub(r"[\x00-\x1f\x7f]", "", request.form.get(name, "")).strip()
     if (required and not value) or len(value) > limit:
-        raise services.RegistrationError(_("Check the field “%(name)s”.", name=name), name)
+        raise RegistrationError(_("Check the field “%(name)s”.", name=name), name)
     return value
 
 
@@ -425,27 +433,22 @@ def _settings_back(message: str | None = None, category: str = "success"):
     return redirect(url_for("registration.admin_settings"), 303)
 
 
-@bp.errorhandler(services.RegistrationError)
-def _domain_error(exc: services.RegistrationError):
-    if request.endpoint and request.endpoint.startswith("registration.admin_") and request.method == "POST":
-        flash(exc.message, "danger")
-        response = redirect(url_for("registration.admin_settings") if "settings" in request.path or
-                            "/categories" in request.path or "/fields" in request.path or "/questions" in request.path
-                            else url_for("registration.admin_list"), 303)
-        return response
-    from summit.core.errors import render_error
-
-    return render_error(exc.status, exc.message)
+def _found(model, row_id: int):
+    row = db.session.get(model, row_id)
+    if row is None:
+        abort(404)
+    return row
 
 
 @bp.route("/organizer/registrations/categories", methods=["POST"])
 @bp.route("/organizer/registrations/categories/<int:cat_id>", methods=["POST"])
 @role_required("organizer")
+@back_to("registration.admin_settings")
 def admin_category(cat_id: int | None = None):
     summit = _organizer_summit()
     capacity_text = request.form.get("capacity", "").strip()
-    if capacity_text and not (capacity_text.isdigit() and int(capacity_text) <= 100000):
-        raise services.RegistrationError(_("Capacity must be a whole number, or empty for no limit."), "capacity")
+    if capacity_text and not capacity_text.isdigit():
+        raise RegistrationError(_("Capacity must be a whole number, or empty for no limit."), "capacity")
     color = request.form.get("color", "#1f5fa8").strip()
     if not re.fullmatch(r"#[0-9a-fA-F]{6}", color):
         color = "#1f5fa8"
@@ -453,48 +456,26 @@ def admin_category(cat_id: int | None = None):
               "needs_approval": bool(request.form.get("needs_approval")),
               "capacity": int(capacity_text) if capacity_text else None, "color": color}
     if cat_id is None:
-        code = _text("code", 40)
-        if not re.fullmatch(r"[a-z][a-z0-9_]*", code):
-            raise services.RegistrationError(_("A code has lower-case letters, digits and _ only."), "code")
-        if db.session.scalar(select(Category).where(Category.summit_id == summit.id, Category.code == code)):
-            raise services.RegistrationError(_("This code is taken."), "code")
-        position = (db.session.scalar(select(func.max(Category.position)).where(Category.summit_id == summit.id)) or 0) + 1
-        cat = Category(summit_id=summit.id, code=code, position=position, **values)
-        db.session.add(cat)
-        db.session.commit()
+        categories.add_category(summit, _text("code", 40), values)
         return _settings_back(_("Category added."))
-    cat = db.session.get(Category, cat_id)
-    if cat is None:
-        abort(404)
-    services.update_category(cat, values)
+    categories.update_category(_found(Category, cat_id), values)
     return _settings_back(_("Saved."))
 
 
 @bp.route("/organizer/registrations/fields", methods=["POST"])
 @bp.route("/organizer/registrations/fields/<int:tag_id>", methods=["POST"])
 @role_required("organizer")
+@back_to("registration.admin_settings")
 def admin_field(tag_id: int | None = None):
     summit = _organizer_summit()
     if tag_id is not None:
-        tag = db.session.get(FieldTag, tag_id)
-        if tag is None:
-            abort(404)
+        tag = _found(FieldTag, tag_id)
         if request.form.get("delete"):
-            db.session.delete(tag)
-            db.session.commit()
+            categories.delete_field_tag(tag)
             return _settings_back(_("Deleted. Registrations keep the code they chose."))
-        tag.name_zh, tag.name_en = _text("name_zh", 100), _text("name_en", 100)
-        db.session.commit()
+        categories.rename_field_tag(tag, _text("name_zh", 100), _text("name_en", 100))
         return _settings_back(_("Saved."))
-    code = _text("code", 40)
-    if not re.fullmatch(r"[a-z][a-z0-9_]*", code):
-        raise services.RegistrationError(_("A code has lower-case letters, digits and _ only."), "code")
-    if db.session.scalar(select(FieldTag).where(FieldTag.summit_id == summit.id, FieldTag.code == code)):
-        raise services.RegistrationError(_("This code is taken."), "code")
-    position = (db.session.scalar(select(func.max(FieldTag.position)).where(FieldTag.summit_id == summit.id)) or 0) + 1
-    db.session.add(FieldTag(summit_id=summit.id, code=code, name_zh=_text("name_zh", 100),
-                            name_en=_text("name_en", 100), position=position))
-    db.session.commit()
+    categories.add_field_tag(summit, _text("code", 40), _text("name_zh", 100), _text("name_en", 100))
     return _settings_back(_("Field added."))
 
 
@@ -516,32 +497,19 @@ def _question_choices() -> list[dict]:
 @bp.route("/organizer/registrations/questions", methods=["POST"])
 @bp.route("/organizer/registrations/questions/<int:q_id>", methods=["POST"])
 @role_required("organizer")
+@back_to("registration.admin_settings")
 def admin_question(q_id: int | None = None):
     summit = _organizer_summit()
-    if q_id is not None:
-        q = db.session.get(ExtraQuestion, q_id)
-        if q is None:
-            abort(404)
-        if request.form.get("retire"):
-            q.active = not q.active
-            db.session.commit()
-            return _settings_back(_("Saved."))
+    question = _found(ExtraQuestion, q_id) if q_id is not None else None
+    if question is not None and request.form.get("retire"):
+        categories.set_question_active(question, not question.active)
+        return _settings_back(_("Saved."))
+    values = {"label_zh": _text("label_zh", 300), "label_en": _text("label_en", 300),
+              "required": bool(request.form.get("required")), "choices": _question_choices()}
+    if question is None:
+        categories.add_question(summit, request.form.get("kind", ""), values)
     else:
-        kind = request.form.get("kind", "")
-        if kind not in choices.QUESTION_KINDS:
-            raise services.RegistrationError(_("Please choose one of the options."), "kind")
-        position = (db.session.scalar(select(func.max(ExtraQuestion.position))
-                                      .where(ExtraQuestion.summit_id == summit.id)) or 0) + 1
-        q = ExtraQuestion(summit_id=summit.id, kind=kind, position=position)
-        db.session.add(q)
-    q.label_zh, q.label_en = _text("label_zh", 300), _text("label_en", 300)
-    q.required = bool(request.form.get("required"))
-    if q.kind in ("single", "multiple"):
-        q.choices = _question_choices()
-        if len(q.choices) < 2:
-            db.session.rollback()
-            raise services.RegistrationError(_("A choice question needs at least two choices, one per line."), "choices")
-    db.session.commit()
+        categories.update_question(question, values)
     return _settings_back(_("Saved."))
 
 

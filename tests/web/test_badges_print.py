@@ -259,11 +259,11 @@ def test_demo_part_is_idempotent(db, demo_summit):
 
 def test_a_new_registration_gets_one_badge_and_its_code_in_the_mail(db, small_summit):
     from summit.core.models import OutboundMail
-    from summit.registration import services as registration_services
+    from summit.registration import attendee
     from summit.registration.models import Category
 
     enterprise = db.session.scalar(select(Category).where(Category.code == "enterprise"))
-    reg, _token = registration_services.submit(small_summit, {
+    reg, _token = attendee.submit(small_summit, {
         "name": "王㛃", "organisation": "中国海洋大学", "phone": "13912340001", "email": "wang@example.com",
         "category_id": enterprise.id, "language": "zh_CN"})
     badges = db.session.scalars(select(Badge).where(Badge.registration_id == reg.id)).all()

@@ -1,0 +1,76 @@
+"""The registrations export (.xlsx or .csv): this feature's columns and those other features
+add through the registry (the badges feature: the badge code). Logged, as personal data leaves."""
+from __future__ import annotations
+
+from flask import g
+from flask_babel import force_locale, lazy_gettext as _l
+from sqlalchemy import select
+
+from summit.core import audit
+from summit.core.database import transaction
+from summit.core.features import ExportColumn, features
+from summit.core.models import Summit
+from summit.extensions import db
+from summit.registration import tabular
+from summit.registration.lookups import field_tags
+from summit.registration.models import Registration
+
+
+def _category_name(reg: Registration) -> str:
+    return reg.category.name_zh
+
+
+def _fields_text(reg: Registration) -> str:
+    names = g.get("_export_tag_names") or {}
+    return "、".join(names.get(c, c) for c in reg.fields or [])
+
+
+# This feature's own columns; registration.init_feature offers them first, other features add
+# theirs after (the badges feature: the badge code).
+EXPORT_COLUMNS: list[ExportColumn] = [
+    ExportColumn("id", _l("ID"), lambda r: r.id),
+    ExportColumn("name", _l("Name"), lambda r: r.name, personal=True),
+    ExportColumn("gender", _l("Gender"), lambda r: r.gender),
+    ExportColumn("category", _l("Category"), _category_name),
+    ExportColumn("organisation", _l("Organisation"), lambda r: r.organisation),
+    ExportColumn("title", _l("Title or position"), lambda r: r.title),
+    ExportColumn("phone", _l("Mobile phone"), lambda r: r.phone, personal=True),
+    ExportColumn("email", _l("Email"), lambda r: r.email, personal=True),
+    ExportColumn("id_type", _l("ID type"), lambda r: r.id_type, default=False),
+    ExportColumn("id_number", _l("ID number"), lambda r: r.id_number, personal=True, default=False),
+    ExportColumn("birth_year", _l("Birth year"), lambda r: r.birth_year),
+    ExportColumn("degree", _l("Highest degree"), lambda r: r.degree),
+    ExportColumn("overseas", _l("Overseas experience"), lambda r: r.overseas),
+    ExportColumn("fields", _l("Research or industry fields"), _fields_text),
+    ExportColumn("programme_parts", _l("Programme parts"), lambda r: list(r.programme_parts or [])),
+    ExportColumn("dietary", _l("Dietary needs"), lambda r: r.dietary),
+    ExportColumn("language", _l("Language"), lambda r: r.language, default=False),
+    ExportColumn("status", _l("Status"), lambda r: r.status),
+    ExportColumn("status_reason", _l("Reason"), lambda r: r.status_reason, default=False),
+    ExportColumn("source", _l("Source"), lambda r: r.source, default=False),
+    ExportColumn("created_at", _l("Registered at (UTC)"), lambda r: r.created_at.replace(microsecond=0)),
+]
+
+
+def export_columns() -> list[ExportColumn]:
+    """Every column the export offers: this feature's, then other features'."""
+    return list(features().export_columns.values())
+
+
+def export(summit: Summit, keys: list[str] | None = None, fmt: str = "xlsx", stmt=None,
+           actor_label: str | None = None) -> tuple[bytes, int]:
+    """The file's bytes and its row count. Logged in the audit trail (personal data leaves)."""
+    columns = [c for c in export_columns() if (keys is None and c.default) or (keys and c.key in keys)]
+    if not any(c.key == "id" for c in columns):
+        columns.insert(0, next(c for c in export_columns() if c.key == "id"))
+    g._export_tag_names = {t.code: t.name_zh for t in field_tags(summit)}
+    stmt = stmt if stmt is not None else select(Registration).where(Registration.summit_id == summit.id).order_by(Registration.id)
+    regs = db.session.scalars(stmt).all()
+    with force_locale("zh_CN"):
+        headers = [f"{c.label}" for c in columns]
+    rows = [list(row) for row in zip(*(c.cells(regs) for c in columns))] if regs else []
+    data = tabular.write_csv(headers, rows) if fmt == "csv" else tabular.write_xlsx(headers, rows)
+    with transaction():
+        audit.record(summit, "registrations_exported", after={"format": fmt, "columns": [c.key for c in columns],
+                                                              "rows": len(rows)}, actor_label=actor_label)
+    return data, len(rows)

@@ -1,0 +1,108 @@
+"""Importing an invitee list (.xlsx or .csv): every row checked first, then all rows or none."""
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from flask_babel import gettext as _
+from sqlalchemy.exc import IntegrityError
+
+from summit.core import audit
+from summit.core.database import transaction
+from summit.core.models import Summit, utcnow
+from summit.extensions import db
+from summit.registration import tabular
+from summit.registration.links import new_token
+from summit.registration.lookups import duplicate_fields, lookups, validate
+from summit.registration.mail import queue_status_mail
+from summit.registration.models import Registration
+from summit.registration.seats import status_signal
+
+@dataclass
+class ImportReport:
+    rows: list[tuple[int, dict]]
+    errors: list[tuple[int, str, str]]  # (row number, column, message)
+    unknown_headers: list[str]
+
+    @property
+    def ok(self) -> bool:
+        return not self.errors and bool(self.rows)
+
+
+IMPORT_STATUSES = {"": "approved", "approved": "approved", "已通过": "approved", "通过": "approved",
+                   "pending": "pending", "待审核": "pending"}
+
+
+def check_import(summit: Summit, filename: str, data: bytes) -> ImportReport:
+    """Every row checked, nothing written: bad rows with their reasons."""
+    try:
+        unknown, rows = tabular.read_rows(filename, data)
+    except tabular.TableError as exc:
+        reason = {"encoding": _("The file is neither UTF-8 nor GBK text."),
+                  "xlsx": _("The file is not a readable .xlsx workbook."),
+                  "type": _("Upload an .xlsx or .csv file."),
+                  "empty": _("The file is empty."),
+                  "header": _("The first row must hold the column names of the template (at least “姓名 Name”).")}[str(exc)]
+        return ImportReport([], [(0, "", reason)], [])
+    look = lookups(summit, with_questions=False)
+    labels = {k: f"{zh} {en}" for k, zh, en, _e, _r in tabular.IMPORT_COLUMNS}
+    labels["category_id"] = labels["category"]
+    good, errors = [], []
+    seen: dict[tuple[str, str], int] = {}
+    for number, raw in rows:
+        clean, problems = validate(summit, raw, look=look, require_identity=False)
+        status = IMPORT_STATUSES.get(raw.get("status", "").strip().lower())
+        if status is None:
+            problems["status"] = _("Status must be empty, approved or pending.")
+        for key, message in problems.items():
+            errors.append((number, labels.get(key, key), message))
+        if problems:
+            continue
+        clean["status"] = status
+        dupe = False
+        for key in ("phone", "email", "id_number"):
+            value = clean.get(key)
+            if not value:
+                continue
+            if (key, value) in seen:
+                errors.append((number, labels[key], _("Same as row %(row)s of this file.", row=seen[(key, value)])))
+                dupe = True
+            seen[(key, value)] = number
+        existing = duplicate_fields(summit.id, clean)
+        for key in existing:
+            errors.append((number, labels[key], _("Already registered for this summit.")))
+        if not dupe and not existing:
+            good.append((number, clean))
+    if not rows:
+        errors.append((0, "", _("The file has no rows below the header.")))
+    return ImportReport(good, errors, unknown)
+
+
+def run_import(summit: Summit, filename: str, data: bytes, send_mail: bool = False,
+               actor_label: str | None = None) -> ImportReport:
+    """All rows or none: checks again, then writes every row in one transaction."""
+    report = check_import(summit, filename, data)
+    if not report.ok:
+        return report
+    summit_id = summit.id
+    try:
+        with transaction(lock=True):
+            made = []
+            for number, clean in report.rows:
+                status = clean.pop("status")
+                token, token_hash = new_token()
+                reg = Registration(summit_id=summit_id, source="import", status=status, manage_token_hash=token_hash,
+                                   link_issued_at=utcnow(), reviewed_at=utcnow() if status == "approved" else None,
+                                   **clean)
+                db.session.add(reg)
+                made.append((reg, token))
+            db.session.flush()
+            for reg, token in made:
+                audit.record(reg, "imported", after={"status": reg.status, "file": filename[:100]},
+                             actor_label=actor_label)
+                status_signal(reg, reg.status, new=True)
+                if send_mail:
+                    queue_status_mail(reg, "confirmed" if reg.status == "approved" else "received", token)
+    except IntegrityError:
+        return ImportReport([], [(0, "", _("Another registration with the same phone, email or identity "
+                                           "number arrived while importing. Nothing was imported; please try again."))], [])
+    return report
