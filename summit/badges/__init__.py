@@ -7,7 +7,7 @@ def init_feature(app, features) -> None:
     from summit.core import signals
     from summit.core.features import ExportColumn
 
-    from . import api_spec, commands, dashboard, demo, services, views
+    from . import api_spec, checkin, commands, dashboard, demo, services, views
 
     features.add_views(app, views.bp, views.NAV, views.HOME_LINKS)
     features.commands.extend(commands.COMMANDS)
@@ -15,6 +15,6 @@ def init_feature(app, features) -> None:
     features.demo_loaders.append(("badges", demo.load))
     features.api_specs.append(("badges", api_spec.PATHS, api_spec.SCHEMAS))
     features.add_export_column(ExportColumn("badge_code", _l("Badge code"), values=services.export_badge_codes))
-    features.set_checked_in_source(services.checked_in_ids)
+    features.set_checked_in_source(checkin.checked_in_ids)
     signals.registration_approved.connect(services.on_registration_approved)
     signals.confirmation_mail_parts.connect(services.confirmation_mail_parts)

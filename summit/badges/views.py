@@ -5,15 +5,16 @@ from pathlib import Path
 
 from flask import (Blueprint, abort, current_app, flash, g, jsonify, redirect, render_template, request,
                    send_file, url_for)
-from flask_babel import get_locale, gettext as _, lazy_gettext as _l
+from flask_babel import gettext as _, lazy_gettext as _l
 from flask_login import current_user
 from sqlalchemy import func, select
 
 from summit.auth.permissions import role_required
-from summit.badges import dashboard, scans, services
+from summit.badges import checkin, dashboard, printing, scans, services
 from summit.badges.forms import PrintForm
 from summit.badges.layouts import LAYOUTS
 from summit.badges.models import Badge, PrintBatch
+from summit.core.errors import back_to
 from summit.core.models import Job, Summit, utcnow
 from summit.core.nav import NavItem
 from summit.extensions import db, limiter
@@ -84,13 +85,14 @@ def index():
     batches = db.session.scalars(select(PrintBatch).where(PrintBatch.summit_id == summit.id)
                                  .order_by(PrintBatch.id.desc()).limit(10)).all()
     query = request.args.get("q", "").strip()
-    found = services.search(summit, query) if query else []
+    found = checkin.search(summit, query) if query else []
     return render_template("badges/index.html", form=form, approved=approved, printed=printed, batches=batches,
                            query=query, found=found, layouts=LAYOUTS)
 
 
 @bp.route("/badges/print", methods=["POST"])
 @role_required("organizer")
+@back_to("badges.index")
 def start_print():
     summit = _summit()
     categories = db.session.scalars(select(Category).where(Category.summit_id == summit.id)).all()
@@ -98,12 +100,8 @@ def start_print():
     if not form.validate_on_submit():
         flash(_("Please check the form."), "error")
         return redirect(url_for(".index")), 303
-    try:
-        batch = services.start_batch(summit, form.layout.data, form.category.data or None, form.mode.data,
-                                     current_user.id)
-    except services.BadgeError as exc:
-        flash(str(exc), "error")
-        return redirect(url_for(".index")), 303
+    batch = printing.start_batch(summit, form.layout.data, form.category.data or None, form.mode.data,
+                                 current_user.id)
     return redirect(url_for(".batch", batch_id=batch.id), 303)
 
 
@@ -127,12 +125,9 @@ def download(batch_id: int):
 
 @bp.route("/badges/registrations/<int:registration_id>/reissue", methods=["POST"])
 @role_required("organizer")
+@back_to("badges.index")
 def reissue(registration_id: int):
-    try:
-        services.reissue_badge(registration_id)
-    except services.BadgeError as exc:
-        flash(str(exc), "error")
-        return redirect(url_for(".index", q=request.form.get("q", ""))), 303
+    services.reissue_badge(registration_id)
     flash(_("A new badge was issued; the old code no longer admits anyone."), "success")
     return redirect(url_for(".index", q=request.form.get("q", "")), 303)
 
@@ -140,11 +135,7 @@ def reissue(registration_id: int):
 @bp.route("/api/v1/registrations/<int:registration_id>/badge.pdf")
 @role_required("organizer", allow_token=True)
 def badge_pdf(registration_id: int):
-    try:
-        pdf = services.single_badge_pdf(registration_id, request.args.get("layout"))
-    except services.BadgeError as exc:
-        status = 404 if db.session.get(Registration, registration_id) is None else 422
-        return jsonify({"error": str(exc), "status": status}), status
+    pdf = printing.single_badge_pdf(registration_id, request.args.get("layout"))
     response = current_app.response_class(pdf, mimetype="application/pdf")
     response.headers["Content-Disposition"] = f'inline; filename="badge-{registration_id}.pdf"'
     response.headers["Cache-Control"] = "no-store"
@@ -174,7 +165,7 @@ def api_checkin():
         return jsonify({"error": _("seconds_ago must be a number of seconds from 0 to 86400 (a scan kept for at "
                                    "most a day)."), "status": 400}), 400
     staff_id, token_id, device = _actor()
-    result = services.check_in(body["code"], staff_id, token_id, device, locale=_locale(), at=at)
+    result = checkin.check_in(body["code"], staff_id, token_id, device, locale=_locale(), at=at)
     return jsonify(result)
 
 
@@ -184,7 +175,7 @@ def api_checkin():
 def api_checkin_registration(registration_id: int):
     """Check in someone found by search (no badge at hand)."""
     staff_id, token_id, device = _actor()
-    result = services.check_in("", staff_id, token_id, device, registration_id=registration_id, locale=_locale())
+    result = checkin.check_in("", staff_id, token_id, device, registration_id=registration_id, locale=_locale())
     if result["status"] == "unknown":
         return jsonify({**result, "error": _("No such registration.")}), 404
     return jsonify(result)
@@ -193,10 +184,7 @@ def api_checkin_registration(registration_id: int):
 @bp.route("/api/v1/checkin/<int:checkin_id>/undo", methods=["POST"])
 @role_required("checkin", allow_token=True)
 def api_undo(checkin_id: int):
-    try:
-        row = services.undo_checkin(checkin_id, current_user.id if current_user.is_authenticated and not g.get("api_token") else None)
-    except services.BadgeError as exc:
-        return jsonify({"error": str(exc), "status": 409}), 409
+    row = checkin.undo_checkin(checkin_id, current_user.id if current_user.is_authenticated and not g.get("api_token") else None)
     return jsonify({"status": "undone", "checkin_id": row.id})
 
 
@@ -204,7 +192,7 @@ def api_undo(checkin_id: int):
 @limiter.limit(_checkin_limit, key_func=_device_key)
 @role_required("checkin", allow_token=True)
 def api_search():
-    return jsonify({"results": services.search(_summit(), request.args.get("q", ""))})
+    return jsonify({"results": checkin.search(_summit(), request.args.get("q", ""))})
 
 
 @bp.route("/api/v1/checkin/stats")

@@ -7,7 +7,7 @@ import threading
 import pytest
 from sqlalchemy import select
 
-from summit.badges import dashboard, services
+from summit.badges import checkin, dashboard, services
 from summit.badges.models import CheckIn
 from summit.registration.models import Registration
 
@@ -250,7 +250,7 @@ def test_concurrent_checkins_in_the_service_itself(app, db, make_registration, b
     def worker():
         with app.app_context():
             barrier.wait()
-            results.append(services.check_in(code, device="thread")["status"])
+            results.append(checkin.check_in(code, device="thread")["status"])
             db.session.remove()
 
     threads = [threading.Thread(target=worker) for _ in range(20)]

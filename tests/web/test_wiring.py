@@ -30,7 +30,7 @@ def test_every_feature_registers_its_menu_and_dashboard_section(app):
 
 
 def test_the_registrations_list_filters_by_check_in(client, db, login, reg_summit, person):
-    from summit.badges import services as badges
+    from summit.badges import checkin
     from summit.badges.models import Badge
     from summit.registration.models import Registration
 
@@ -39,7 +39,7 @@ def test_the_registrations_list_filters_by_check_in(client, db, login, reg_summi
     db.session.rollback()  # SQLite (WAL): a read transaction begun earlier would not see them
     first, second = db.session.scalars(select(Registration).order_by(Registration.id)).all()
     code = db.session.scalar(select(Badge.code).where(Badge.registration_id == first.id, Badge.status == "active"))
-    assert badges.check_in(code)["status"] == "ok"
+    assert checkin.check_in(code)["status"] == "ok"
     login("organizer")
     page = client.get("/organizer/registrations").get_data(as_text=True)
     assert 'name="checked_in"' in page

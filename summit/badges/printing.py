@@ -1,0 +1,211 @@
+"""Badge PDFs: one badge at the desk, or a batch of a thousand rendered by the task queue's
+workers in chunks, several at a time, with progress; sheet layouts are data (layouts.py)."""
+from __future__ import annotations
+
+import io
+import os
+import re
+import time
+from pathlib import Path
+
+from flask import current_app
+from flask_babel import gettext as _
+from sqlalchemy import func, select
+
+from summit.badges import layouts as layout_data
+from summit.badges import tokens
+from summit.badges.models import Badge, PrintBatch
+from summit.badges.services import BadgeError, approved_registration, ensure_badges, issue_badge
+from summit.core.database import transaction
+from summit.core.models import Summit, utcnow
+from summit.extensions import db
+from summit.printing.pdf import render_pdf
+from summit.printing.qr import qr_svg
+from summit.printing.text import fit_name
+from summit.registration.models import Category, Registration
+
+
+def badge_data(registration: Registration, badge: Badge, layout: layout_data.Layout, summit: Summit) -> dict:
+    category: Category = registration.category
+    name_pt, name_lines = fit_name(registration.name, layout.text_width, layout.name_max_pt, layout.name_min_pt)
+    locale = registration.language or "zh_CN"
+    return {
+        "name_lines": name_lines,
+        "name_pt": name_pt,
+        "organisation": registration.organisation,
+        "title": registration.title,
+        "category": category.name_zh if not locale.startswith("en") else category.name_en,
+        "category_en": category.name_en,
+        "color": category.color if re.fullmatch(r"#[0-9a-fA-F]{3,8}", category.color or "") else "#1f5fa8",
+        # A marker that render_badges_html() replaces with the QR code's SVG: in a batch that
+        # work then happens in the render workers, not in the job's own process.
+        "qr": f"<!--qr:{badge.code}:{layout.qr_mm}-->" if tokens.looks_like_code(badge.code) else "",
+        "summit": summit.name_en if locale.startswith("en") else summit.name_zh,
+        "summit_en": summit.name_en,
+    }
+
+
+def badges_html(entries: list[tuple[Registration, Badge]], layout_name: str) -> str:
+    layout = get_layout(layout_name)
+    cards = []
+    for index, (registration, badge) in enumerate(entries):
+        page, left, top = layout_data.place(layout, index)
+        cards.append({"page": page, "left": left, "top": top,
+                      **badge_data(registration, badge, layout, registration.summit)})
+    pages = [[c for c in cards if c["page"] == p] for p in range(max((c["page"] for c in cards), default=-1) + 1)]
+    # The app's Jinja environment (autoescaping .html) without request context processors,
+    # so that jobs and the CLI render too.
+    template = current_app.jinja_env.get_template("badges/badges.html")
+    marks = "".join(f"M{x1:g} {y1:g}L{x2:g} {y2:g}" for x1, y1, x2, y2 in layout_data.cut_marks(layout))
+    return template.render(layout=layout, pages=pages, marks_path=marks)
+
+
+def get_layout(name: str | None) -> layout_data.Layout:
+    layout = layout_data.LAYOUTS.get(name or layout_data.DEFAULT_LAYOUT)
+    if layout is None:
+        raise BadgeError(_("Unknown badge layout."))
+    return layout
+
+
+_QR_MARKER = re.compile(r"<!--qr:(QS[A-Z2-7]{26}):([0-9.]+)-->")
+
+
+def render_badges_html(html: str, batch: bool = False) -> bytes:
+    """Badge HTML (with QR markers) to PDF. A plain function of a string, so that a batch
+    can run it in worker processes. A batch always subsets its fonts (it uses many slices)."""
+    return render_pdf(_QR_MARKER.sub(lambda m: qr_svg(m.group(1), float(m.group(2))), html),
+                      whole_slices=False if batch else None)
+
+
+def render_badges(entries: list[tuple[Registration, Badge]], layout_name: str) -> bytes:
+    return render_badges_html(badges_html(entries, layout_name))
+
+
+def select_for_print(summit: Summit, category: str | None = None, mode: str = "all",
+                     registration_id: int | None = None) -> list[tuple[Registration, Badge]]:
+    """Approved registrations with their active badge, in category then name order.
+
+    mode: "all", "not_printed" (never printed), "new" (issued since the last batch)."""
+    ensure_badges(summit)
+    stmt = (select(Registration, Badge).join(Badge, (Badge.registration_id == Registration.id) & (Badge.status == "active"))
+            .join(Category, Category.id == Registration.category_id)
+            .where(Registration.summit_id == summit.id, Registration.status == "approved"))
+    if registration_id is not None:
+        stmt = stmt.where(Registration.id == registration_id)
+    if category:
+        stmt = stmt.where(Category.code == category)
+    if mode == "not_printed":
+        stmt = stmt.where(Badge.printed_at.is_(None))
+    elif mode == "new":
+        last = db.session.scalar(select(func.max(PrintBatch.created_at)).where(
+            PrintBatch.summit_id == summit.id, PrintBatch.status == "done"))
+        if last is not None:
+            stmt = stmt.where(Badge.issued_at > last)
+    elif mode != "all":
+        raise BadgeError(_("Unknown selection."))
+    stmt = stmt.order_by(Category.position, Registration.name, Registration.id)
+    return [(r, b) for r, b in db.session.execute(stmt).all()]
+
+
+def mark_printed(badge_ids: list[int], batch_id: int | None = None) -> None:
+    now = utcnow()
+    with transaction():
+        for start in range(0, len(badge_ids), 500):
+            db.session.execute(db.update(Badge).where(Badge.id.in_(badge_ids[start:start + 500])).values(
+                printed_at=now, print_count=Badge.print_count + 1, last_batch_id=batch_id))
+
+
+def single_badge_pdf(registration_id: int, layout_name: str | None = None) -> bytes:
+    """The reprint at the desk: one person's badge, recorded as printed."""
+    registration = approved_registration(registration_id)
+    badge = issue_badge(registration)
+    pdf = render_badges([(registration, badge)], layout_name or layout_data.DEFAULT_LAYOUT)
+    mark_printed([badge.id])
+    return pdf
+
+
+def start_batch(summit: Summit, layout_name: str, category: str | None, mode: str,
+                created_by_id: int | None) -> PrintBatch:
+    from summit.core import jobs
+
+    get_layout(layout_name)
+    if mode not in ("all", "not_printed", "new"):
+        raise BadgeError(_("Unknown selection."))
+    selection = {"category": category or "", "mode": mode}
+    with transaction():
+        batch = PrintBatch(summit_id=summit.id, layout=layout_name, selection=selection, created_by_id=created_by_id)
+        db.session.add(batch)
+    batch_id = batch.id
+    job = jobs.start("badges", "summit.badges.printing:run_batch", {"batch_id": batch_id}, created_by_id)
+    job_id = job.id
+    # End the read transaction jobs.start() left open: on SQLite its snapshot may predate the
+    # job's own writes (an inline job), and a stale snapshot cannot write.
+    db.session.rollback()
+    with transaction():
+        db.session.execute(db.update(PrintBatch).where(PrintBatch.id == batch_id, PrintBatch.job_id.is_(None))
+                           .values(job_id=job_id))
+    return db.session.get(PrintBatch, batch_id)
+
+
+def batch_dir() -> Path:
+    path = Path(current_app.config["INSTANCE_DIR"]) / "badges"
+    path.mkdir(parents=True, exist_ok=True)
+    return path
+
+
+CHUNK = 100  # badges per WeasyPrint document in a batch
+
+
+def run_batch(job_id: int, params: dict, progress) -> str:
+    """The background job: render the batch in chunks of CHUNK badges, several chunks at a time
+    in worker processes (WeasyPrint is single-threaded), record progress as chunks finish,
+    and join the chunks into one PDF."""
+    with transaction():
+        batch = db.session.get(PrintBatch, params["batch_id"])
+        batch.job_id = job_id
+    summit = db.session.get(Summit, batch.summit_id)
+    entries = select_for_print(summit, batch.selection.get("category") or None, batch.selection.get("mode", "all"))
+    path = batch_dir() / f"batch-{batch.id}-{int(time.time())}.pdf"
+    write_batch_pdf(entries, batch.layout, path, progress)
+    mark_printed([b.id for _r, b in entries], batch.id)
+    with transaction():
+        batch = db.session.get(PrintBatch, batch.id)
+        batch.count, batch.status, batch.file_path = len(entries), "done", str(path)
+    return str(path)
+
+
+def write_batch_pdf(entries: list[tuple[Registration, Badge]], layout_name: str, path: Path,
+                    progress=lambda done, total: None, processes: int | None = None) -> None:
+    from pypdf import PdfWriter
+
+    layout = get_layout(layout_name)
+    total = len(entries)
+    progress(0, total)
+    size = max(layout.per_page, (CHUNK // layout.per_page) * layout.per_page)  # whole sheets
+    chunks = [entries[i:i + size] for i in range(0, total, size)]
+    if not chunks:
+        path.write_bytes(render_badges_html(badges_html([], layout_name)))
+        progress(0, 0)
+        return
+    processes = processes or min(len(chunks), current_app.config.get("BADGE_PROCESSES") or os.cpu_count() or 1, 8)
+    writer = PdfWriter()
+    done = 0
+    if processes <= 1:
+        for chunk in chunks:
+            writer.append(io.BytesIO(render_badges_html(badges_html(chunk, layout_name), True)))
+            done += len(chunk)
+            progress(done, total)
+    else:
+        import multiprocessing
+        from concurrent.futures import ProcessPoolExecutor
+
+        # Fresh interpreters ("spawn"): a fork of a threaded web worker is not safe.
+        with ProcessPoolExecutor(processes, mp_context=multiprocessing.get_context("spawn")) as pool:
+            futures = [(len(chunk), pool.submit(render_badges_html, badges_html(chunk, layout_name), True))
+                       for chunk in chunks]
+            for count, future in futures:
+                writer.append(io.BytesIO(future.result()))
+                done += count
+                progress(done, total)
+    with path.open("wb") as fh:
+        writer.write(fh)
