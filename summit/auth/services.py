@@ -6,13 +6,14 @@ import secrets
 from sqlalchemy import func, select
 
 from summit.auth.models import ROLES, ApiToken, User, hash_token
-from summit.core.database import begin_write
+from summit.core.database import transaction
+from summit.core.errors import DomainError
 from summit.core.models import utcnow
 from summit.extensions import db
 
 
-class AccountError(ValueError):
-    pass
+class AccountError(DomainError):
+    """A refused account or token operation (the command line shows its message)."""
 
 
 def create_user(email: str, password: str, roles: list[str], name: str = "",
@@ -24,12 +25,12 @@ def create_user(email: str, password: str, roles: list[str], name: str = "",
     if len(password) < 8:
         raise AccountError("the password needs at least 8 characters")
     if db.session.scalar(select(User).where(func.lower(User.email) == email)):
-        raise AccountError(f"an account with {email} exists already")
-    user = User(email=email, name=name or email.split("@")[0], roles=list(roles),
-                organisation=organisation, expertise=expertise or [])
-    user.set_password(password)
-    db.session.add(user)
-    db.session.commit()
+        raise AccountError(f"an account with {email} exists already", status=409)
+    with transaction():
+        user = User(email=email, name=name or email.split("@")[0], roles=list(roles),
+                    organisation=organisation, expertise=expertise or [])
+        user.set_password(password)
+        db.session.add(user)
     return user
 
 
@@ -39,9 +40,8 @@ def authenticate(email: str, password: str) -> User | None:
         return None
     # SQLite cannot turn this read into a write once another request has committed (the
     # "database is locked" 500 of a login among registrations): take the write lock first.
-    begin_write()
-    user.last_login_at = utcnow()
-    db.session.commit()
+    with transaction(lock=True):
+        user.last_login_at = utcnow()
     return user
 
 
@@ -50,16 +50,16 @@ def create_token(role: str, name: str = "") -> tuple[ApiToken, str]:
     if role not in ROLES:
         raise AccountError(f"unknown role: {role}")
     plain = secrets.token_urlsafe(32)
-    token = ApiToken(role=role, name=name, token_hash=hash_token(plain))
-    db.session.add(token)
-    db.session.commit()
+    with transaction():
+        token = ApiToken(role=role, name=name, token_hash=hash_token(plain))
+        db.session.add(token)
     return token, plain
 
 
 def revoke_token(token_id: int) -> ApiToken:
     token = db.session.get(ApiToken, token_id)
     if token is None:
-        raise AccountError(f"no token {token_id}")
-    token.revoked_at = token.revoked_at or utcnow()
-    db.session.commit()
+        raise AccountError(f"no token {token_id}", status=404)
+    with transaction():
+        token.revoked_at = token.revoked_at or utcnow()
     return token

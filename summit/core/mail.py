@@ -19,7 +19,7 @@ from pathlib import Path
 from flask import current_app
 from sqlalchemy import select
 
-from summit.core.database import begin_write
+from summit.core.database import transaction
 from summit.core.models import OutboundMail, utcnow
 from summit.extensions import db
 
@@ -78,30 +78,20 @@ def deliver_due(limit: int = 100) -> dict[str, int]:
     """Try every due message once; returns counts of sent, logged and deferred."""
     config = current_app.config
     now = utcnow()
-    # Every write here starts with begin_write(): on SQLite a read transaction that later
+    # Every write here is a transaction(lock=True): on SQLite a read transaction that later
     # writes fails at once ("database is locked") when a registration committed meanwhile.
-    begin_write()
-    # Only the ids before the lease: the messages (bodies and all) are loaded once, after it,
-    # and not at all when another worker took them first.
-    due_ids = db.session.scalars(
-        select(OutboundMail.id)
-        .where(OutboundMail.status == "queued", OutboundMail.next_attempt_at <= now)
-        .order_by(OutboundMail.id)
-        .limit(limit)
-    ).all()
     counts = {"sent": 0, "logged": 0, "deferred": 0}
-    due = _claim(due_ids, now)
+    due = _claim(limit, now)
     if not due:
         return counts
     if not config.get("MAIL_SERVER"):
-        begin_write()
-        for mail in due:
-            log.info("mail (no SMTP server configured)",
-                     extra={"fields": {"to": mail.to_addr, "subject": mail.subject, "body": mail.body_text}})
-            mail.status = "logged"
-            mail.sent_at = now
-            counts["logged"] += 1
-        db.session.commit()
+        with transaction(lock=True):
+            for mail in due:
+                log.info("mail (no SMTP server configured)",
+                         extra={"fields": {"to": mail.to_addr, "subject": mail.subject, "body": mail.body_text}})
+                mail.status = "logged"
+                mail.sent_at = now
+                counts["logged"] += 1
         return counts
     try:
         smtp = smtplib.SMTP(config["MAIL_SERVER"], config["MAIL_PORT"], timeout=10)
@@ -110,43 +100,51 @@ def deliver_due(limit: int = 100) -> dict[str, int]:
         if config.get("MAIL_USERNAME"):
             smtp.login(config["MAIL_USERNAME"], config["MAIL_PASSWORD"] or "")
     except (smtplib.SMTPException, OSError) as exc:
-        begin_write()
-        for mail in due:
-            _defer(mail, exc)
-            counts["deferred"] += 1
-        db.session.commit()
+        with transaction(lock=True):
+            for mail in due:
+                _defer(mail, exc)
+                counts["deferred"] += 1
         return counts
     with smtp:
         for mail in due:
             try:
                 smtp.send_message(build_message(mail, config["MAIL_SENDER"]))
             except (smtplib.SMTPException, OSError) as exc:
-                begin_write()
-                _defer(mail, exc)
+                with transaction(lock=True):
+                    _defer(mail, exc)
                 counts["deferred"] += 1
             else:
-                begin_write()
-                mail.status = "sent"
-                mail.sent_at = utcnow()
-                mail.attempts += 1
+                with transaction(lock=True):
+                    mail.status = "sent"
+                    mail.sent_at = utcnow()
+                    mail.attempts += 1
                 counts["sent"] += 1
-            db.session.commit()
     return counts
 
 
-def _claim(ids: list[int], now: dt.datetime) -> list[OutboundMail]:
-    """Take a lease on the messages, so that two workers (or a worker and `summit send-mail
+def _claim(limit: int, now: dt.datetime) -> list[OutboundMail]:
+    """Take a lease on the due messages, so that two workers (or a worker and `summit send-mail
     --loop`) never send the same one twice; a sender that dies leaves them due again later.
     The lease's moment is this sender's own (random microseconds): what carries it is ours."""
+    lease = (now + dt.timedelta(minutes=5)).replace(microsecond=secrets.randbelow(1_000_000))
+    with transaction(lock=True):
+        # Only the ids before the lease: the messages (bodies and all) are loaded once, after
+        # it, and not at all when another worker took them first.
+        ids = db.session.scalars(
+            select(OutboundMail.id)
+            .where(OutboundMail.status == "queued", OutboundMail.next_attempt_at <= now)
+            .order_by(OutboundMail.id)
+            .limit(limit)
+        ).all()
+        if ids:
+            db.session.execute(
+                db.update(OutboundMail)
+                .where(OutboundMail.id.in_(ids), OutboundMail.status == "queued",
+                       OutboundMail.next_attempt_at <= now)
+                .values(next_attempt_at=lease)
+                .execution_options(synchronize_session=False))
     if not ids:
         return []
-    lease = (now + dt.timedelta(minutes=5)).replace(microsecond=secrets.randbelow(1_000_000))
-    db.session.execute(
-        db.update(OutboundMail)
-        .where(OutboundMail.id.in_(ids), OutboundMail.status == "queued", OutboundMail.next_attempt_at <= now)
-        .values(next_attempt_at=lease)
-        .execution_options(synchronize_session=False))
-    db.session.commit()
     return db.session.scalars(select(OutboundMail).where(OutboundMail.id.in_(ids),
                                                          OutboundMail.next_attempt_at == lease)
                               .order_by(OutboundMail.id)).all()
