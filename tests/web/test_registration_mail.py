@@ -69,25 +69,52 @@ def test_a_server_that_is_down_loses_nothing(client, db, reg_summit, person, smt
     assert mail.deliver_due()["sent"] == 0  # sent once only
 
 
-def test_attachments_from_the_badges_hook_reach_the_mail(client, db, reg_summit, person, smtp_server, tmp_path):
-    from summit.core import signals
+def _badge_parts(message) -> tuple[str, str]:
+    """The QR code's text and the badge PDF's text of a mail, read back from what arrived."""
+    import io
 
-    qr = tmp_path / "qr.png"
-    qr.write_bytes(b"\x89PNG\r\n\x1a\n" + b"0" * 64)
+    import zxingcpp
+    from PIL import Image
 
-    def parts(registration, **_):
-        return {"attachments": [{"filename": "badge-qr.png", "mimetype": "image/png", "path": str(qr)}]}
+    from tests.fixtures.pdfcheck import extracted_text
 
-    signals.confirmation_mail_parts.connect(parts)
-    try:
-        client.post("/register", data=person())
-    finally:
-        signals.confirmation_mail_parts.disconnect(parts)
+    # The QR code is inline (multipart/related, shown by its cid), the PDF attached.
+    attachments = {part.get_filename(): part for part in message.walk() if part.get_filename()}
+    png = attachments["badge-qr.png"].get_content()
+    [found] = zxingcpp.read_barcodes(Image.open(io.BytesIO(png)))
+    return found.text, extracted_text(attachments["badge.pdf"].get_content())
+
+
+def test_the_approved_registrations_mail_carries_the_real_badge(client, db, login, reg_summit, person, smtp_server):
+    """The badges feature's own receiver, wired by its init_feature: the confirmation of an
+    approved registration carries the QR code of the person's badge and the badge PDF."""
+    from summit.badges.services import active_badge
+    from summit.registration.models import Registration
+
+    at_once = person(name="欧阳䶮")  # a category without approval: approved at once
+    vetted = person("talent", name="吉𠮷")  # approval needed: pending first
+    client.post("/register", data=at_once)
+    client.post("/register", data=vetted)
     mail.deliver_due()
-    [message] = smtp_server.messages
-    # The badges feature's own receiver adds the real QR code and badge PDF beside this one.
-    attachments = {a.get_filename(): a for a in message.iter_attachments()}
-    assert attachments["badge-qr.png"].get_content().startswith(b"\x89PNG")
+    [confirmed] = smtp_server.to(at_once["email"])
+    [received] = smtp_server.to(vetted["email"])
+    db.session.rollback()
+    first, second = db.session.scalars(select(Registration).order_by(Registration.id)).all()
+    code, pdf_text = _badge_parts(confirmed)
+    assert code == active_badge(first.id).code and code in body_text(confirmed)
+    assert "欧阳䶮" in pdf_text
+    assert "cid:" in body_html(confirmed)
+    # Pending: no badge yet, so the mail says it was received and carries nothing.
+    assert not [part for part in received.walk() if part.get_filename()] and active_badge(second.id) is None
+
+    login("organizer")
+    client.post(f"/organizer/registrations/{second.id}/decide", data={"action": "approve"})
+    mail.deliver_due()
+    approved = smtp_server.to(vetted["email"])[-1]
+    db.session.rollback()
+    code, pdf_text = _badge_parts(approved)
+    assert code == active_badge(second.id).code
+    assert "吉𠮷" in pdf_text
 
 
 class TestPumpAfterRequest:

@@ -1,6 +1,8 @@
 """The organizer's pages: list, detail, decisions, reveal, audit trail, settings, outbox."""
 from __future__ import annotations
 
+import re
+
 import pytest
 from sqlalchemy import func, select
 
@@ -50,7 +52,16 @@ def test_list_search_filter_sort_page(client, db, login, demo_summit):
     login("organizer")
     page = client.get("/organizer/registrations").get_data(as_text=True)
     total = db.session.scalar(select(func.count()).select_from(Registration).where(Registration.summit_id == demo_summit.id))
-    assert f"共 {total} 条" in page and "刘䶮" in page or "刘䶮" in client.get("/organizer/registrations?page=7").get_data(as_text=True)
+    assert f"共 {total} 条" in page
+    # Newest first, 50 a page: 刘䶮 is on the page his place in that order says.
+    liu = db.session.scalar(select(Registration).where(Registration.summit_id == demo_summit.id,
+                                                       Registration.name == "刘䶮"))
+    newer = db.session.scalar(select(func.count()).select_from(Registration).where(
+        Registration.summit_id == demo_summit.id,
+        (Registration.created_at > liu.created_at)
+        | ((Registration.created_at == liu.created_at) & (Registration.id > liu.id))))
+    on_page = client.get(f"/organizer/registrations?page={newer // 50 + 1}").get_data(as_text=True)
+    assert "刘䶮" in on_page
     found = client.get("/organizer/registrations?q=" + "海信集团").get_data(as_text=True)
     hisense = db.session.scalar(select(func.count()).select_from(Registration).where(Registration.organisation == "海信集团"))
     assert f"共 {hisense} 条" in found
@@ -174,6 +185,66 @@ def test_settings_categories_fields_questions(client, db, login, reg_summit, per
     assert "感兴趣的专场" not in client.get("/register").get_data(as_text=True)
     settings = client.get("/organizer/registrations/settings").get_data(as_text=True)
     assert "已停用" in settings
+
+
+def _audit(db, subject_type: str) -> list[tuple[str, dict | None, dict | None]]:
+    db.session.rollback()  # a fresh snapshot: the requests wrote since
+    return [(e.action, e.before, e.after) for e in db.session.scalars(
+        select(AuditEvent).where(AuditEvent.subject_type == subject_type).order_by(AuditEvent.id))]
+
+
+def test_settings_edits_are_audited(client, db, login, reg_summit):
+    """Categories, field tags and questions change through services that record who changed what."""
+    organizer = login("organizer")
+    added = client.post("/organizer/registrations/categories", data={
+        "code": "students", "name_zh": "学生", "name_en": "Students", "capacity": "20", "color": "#112233"})
+    assert added.status_code == 303
+    students = db.session.scalar(select(Category).where(Category.code == "students"))
+    client.post(f"/organizer/registrations/categories/{students.id}", data={
+        "name_zh": "学生代表", "name_en": "Students", "capacity": "30", "color": "#112233"})
+    assert _audit(db, "categories") == [
+        ("created", None, {"code": "students", "name_zh": "学生", "name_en": "Students", "needs_approval": False,
+                           "capacity": 20, "color": "#112233"}),
+        ("edited", {"name_zh": "学生", "capacity": 20}, {"name_zh": "学生代表", "capacity": 30})]
+    events = db.session.scalars(select(AuditEvent).where(AuditEvent.subject_type == "categories")).all()
+    assert {e.subject_id for e in events} == {students.id}
+    assert {e.actor_id for e in events} == {organizer}
+
+    client.post("/organizer/registrations/fields", data={"code": "marine_bio", "name_zh": "海洋生物", "name_en": "Marine"})
+    tag_id = db.session.scalar(select(FieldTag.id).where(FieldTag.code == "marine_bio"))
+    client.post(f"/organizer/registrations/fields/{tag_id}", data={"name_zh": "海洋生物医药", "name_en": "Marine"})
+    client.post(f"/organizer/registrations/fields/{tag_id}", data={"name_zh": "x", "name_en": "x", "delete": "1"})
+    assert [a for a, _b, _a in _audit(db, "field_tags")] == ["created", "edited", "deleted"]
+    assert _audit(db, "field_tags")[1][1:] == ({"name_zh": "海洋生物"}, {"name_zh": "海洋生物医药"})
+    assert db.session.get(FieldTag, tag_id) is None
+
+    client.post("/organizer/registrations/questions", data={"kind": "yesno", "label_zh": "需要接站吗", "label_en": "Pickup?"})
+    q_id = db.session.scalar(select(ExtraQuestion.id))
+    client.post(f"/organizer/registrations/questions/{q_id}", data={"label_zh": "需要接站吗", "label_en": "Pickup?",
+                                                                   "required": "1"})
+    client.post(f"/organizer/registrations/questions/{q_id}", data={"retire": "1"})
+    client.post(f"/organizer/registrations/questions/{q_id}", data={"retire": "1"})
+    assert [(a, b, c) for a, b, c in _audit(db, "extra_questions")] == [
+        ("created", None, {"kind": "yesno", "label_zh": "需要接站吗", "label_en": "Pickup?", "required": False}),
+        ("edited", {"required": False}, {"required": True}),
+        ("retired", {"active": True}, {"active": False}),
+        ("reinstated", {"active": False}, {"active": True})]
+
+
+def test_refused_settings_edits_go_back_to_the_settings_page(client, db, login, reg_summit):
+    login("organizer")
+    for url, data in [("/organizer/registrations/categories", {"code": "enterprise", "name_zh": "重复", "name_en": "Again"}),
+                      ("/organizer/registrations/fields", {"code": "Bad Code", "name_zh": "x", "name_en": "x"}),
+                      ("/organizer/registrations/questions", {"kind": "single", "label_zh": "x", "label_en": "x",
+                                                              "choices": "only one"})]:
+        response = client.post(url, data=data)
+        assert response.status_code == 303, url
+        assert response.headers["Location"].endswith("/organizer/registrations/settings"), url
+    page = client.get("/organizer/registrations/settings").get_data(as_text=True)
+    assert "该代码已被使用。" in page, re.findall(r"alert[^>]*>([^<]*)", page)
+    assert db.session.scalar(select(func.count()).select_from(AuditEvent).where(
+        AuditEvent.subject_type.in_(("categories", "field_tags", "extra_questions")))) == 0
+    assert db.session.scalar(select(func.count()).select_from(ExtraQuestion)) == 0
 
 
 def test_outbox_shows_mail_without_smtp(client, db, login, reg_summit, person):
