@@ -107,6 +107,18 @@ def select_for_print(summit: Summit, category: str | None = None, mode: str = "a
     return [(r, b) for r, b in db.session.execute(stmt).all()]
 
 
+def overview(summit: Summit) -> dict:
+    """The printing page's figures: approved people, badges printed, the last ten batches."""
+    approved = db.session.scalar(select(func.count()).select_from(Registration).where(
+        Registration.summit_id == summit.id, Registration.status == "approved"))
+    printed = db.session.scalar(select(func.count()).select_from(Badge).join(Registration).where(
+        Badge.summit_id == summit.id, Badge.status == "active", Badge.printed_at.is_not(None),
+        Registration.status == "approved"))
+    batches = db.session.scalars(select(PrintBatch).where(PrintBatch.summit_id == summit.id)
+                                 .order_by(PrintBatch.id.desc()).limit(10)).all()
+    return {"approved": approved, "printed": printed, "batches": batches}
+
+
 def mark_printed(badge_ids: list[int], batch_id: int | None = None) -> None:
     now = utcnow()
     with transaction():

@@ -7,18 +7,17 @@ from flask import (Blueprint, abort, current_app, flash, g, jsonify, redirect, r
                    send_file, url_for)
 from flask_babel import gettext as _, lazy_gettext as _l
 from flask_login import current_user
-from sqlalchemy import func, select
 
 from summit.auth.permissions import role_required
 from summit.badges import checkin, dashboard, printing, scans, services
 from summit.badges.forms import PrintForm
 from summit.badges.layouts import LAYOUTS
-from summit.badges.models import Badge, PrintBatch
+from summit.badges.models import PrintBatch
 from summit.core.errors import back_to
 from summit.core.models import Job, Summit, utcnow
 from summit.core.nav import NavItem
 from summit.extensions import db, limiter
-from summit.registration.models import Category, Registration
+from summit.registration import lookups
 
 bp = Blueprint("badges", __name__)
 NAV = [NavItem("badges.index", _l("Badges"), ("organizer",)),
@@ -74,20 +73,11 @@ def _actor() -> tuple[int | None, int | None, str]:
 @role_required("organizer")
 def index():
     summit = _summit()
-    categories = db.session.scalars(select(Category).where(Category.summit_id == summit.id)
-                                    .order_by(Category.position)).all()
-    form = PrintForm().fill(categories, _locale())
-    approved = db.session.scalar(select(func.count()).select_from(Registration).where(
-        Registration.summit_id == summit.id, Registration.status == "approved"))
-    printed = db.session.scalar(select(func.count()).select_from(Badge).join(Registration).where(
-        Badge.summit_id == summit.id, Badge.status == "active", Badge.printed_at.is_not(None),
-        Registration.status == "approved"))
-    batches = db.session.scalars(select(PrintBatch).where(PrintBatch.summit_id == summit.id)
-                                 .order_by(PrintBatch.id.desc()).limit(10)).all()
+    form = PrintForm().fill(lookups.categories(summit), _locale())
     query = request.args.get("q", "").strip()
     found = checkin.search(summit, query) if query else []
-    return render_template("badges/index.html", form=form, approved=approved, printed=printed, batches=batches,
-                           query=query, found=found, layouts=LAYOUTS)
+    return render_template("badges/index.html", form=form, query=query, found=found, layouts=LAYOUTS,
+                           **printing.overview(summit))
 
 
 @bp.route("/badges/print", methods=["POST"])
@@ -95,8 +85,7 @@ def index():
 @back_to("badges.index")
 def start_print():
     summit = _summit()
-    categories = db.session.scalars(select(Category).where(Category.summit_id == summit.id)).all()
-    form = PrintForm().fill(categories, _locale())
+    form = PrintForm().fill(lookups.categories(summit), _locale())
     if not form.validate_on_submit():
         flash(_("Please check the form."), "error")
         return redirect(url_for(".index")), 303

@@ -17,7 +17,7 @@ from email.utils import make_msgid
 from pathlib import Path
 
 from flask import current_app
-from sqlalchemy import select
+from sqlalchemy import func, select
 
 from summit.core.database import transaction
 from summit.core.models import OutboundMail, utcnow
@@ -158,3 +158,16 @@ def _defer(mail: OutboundMail, exc: Exception) -> None:
     # Back off: 1, 2, 4 ... minutes, at most an hour.
     mail.next_attempt_at = utcnow() + dt.timedelta(minutes=min(2 ** (mail.attempts - 1), 60))
     log.warning("mail deferred", extra={"fields": {"to": mail.to_addr, "error": mail.last_error}})
+
+
+OUTBOX_STATUSES = ("queued", "sent", "logged", "failed")
+
+
+def outbox(status: str, number: int, size: int) -> tuple[list[OutboundMail], int]:
+    """One page of the outbox, newest first (of one status, if it is one), and the count."""
+    stmt = select(OutboundMail)
+    if status in OUTBOX_STATUSES:
+        stmt = stmt.where(OutboundMail.status == status)
+    total = db.session.scalar(select(func.count()).select_from(stmt.subquery()))
+    mails = db.session.scalars(stmt.order_by(OutboundMail.id.desc()).limit(size).offset((number - 1) * size)).all()
+    return mails, total

@@ -9,6 +9,7 @@ It sends registration_approved and confirmation_mail_parts (summit/core/signals.
 
 def init_feature(app, features) -> None:
     from . import commands, dashboard, demo, export, views
+    from . import organizer_views  # noqa: F401 (its routes join views.bp before the blueprint is registered)
 
     features.add_views(app, views.bp, views.NAV, views.HOME_LINKS)
     features.commands.extend(commands.COMMANDS)

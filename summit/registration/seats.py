@@ -65,3 +65,12 @@ def promote_waitlist(category: Category) -> list[Registration]:
         queue_status_mail(nxt, "promoted")
         promoted.append(nxt)
     return promoted
+
+
+def counts(summit) -> tuple[dict[int, int], dict[int, int]]:
+    """Seats taken and people waiting, by category id, for the settings page."""
+    def by_category(condition) -> dict[int, int]:
+        return dict(db.session.execute(select(Registration.category_id, func.count()).where(
+            Registration.summit_id == summit.id, condition).group_by(Registration.category_id)).all())
+
+    return by_category(Registration.status.in_(SEAT_STATUSES)), by_category(Registration.status == "waitlisted")
