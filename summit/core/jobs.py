@@ -14,6 +14,7 @@ import traceback
 
 from flask import current_app
 
+from summit.core.database import transaction
 from summit.core.models import Job, utcnow
 from summit.extensions import db
 
@@ -22,9 +23,9 @@ log = logging.getLogger("summit.jobs")
 
 def start(kind: str, target: str, params: dict, created_by_id: int | None = None) -> Job:
     """target is "package.module:function" so that the work can be found by name."""
-    job = Job(kind=kind, params={**params, "_target": target}, created_by_id=created_by_id)
-    db.session.add(job)
-    db.session.commit()
+    with transaction():
+        job = Job(kind=kind, params={**params, "_target": target}, created_by_id=created_by_id)
+        db.session.add(job)
     app = current_app._get_current_object()
     if app.config.get("JOBS_INLINE"):
         run(app, job.id)
@@ -38,24 +39,23 @@ def run(app, job_id: int) -> None:
         job = db.session.get(Job, job_id)
         module_name, func_name = job.params["_target"].split(":")
         work = getattr(importlib.import_module(module_name), func_name)
-        job.status = "running"
-        db.session.commit()
+        with transaction():
+            job.status = "running"
 
         def progress(done: int, total: int) -> None:
             # A separate short transaction so that readers see it while the work goes on.
-            db.session.execute(db.update(Job).where(Job.id == job_id).values(done=done, total=total))
-            db.session.commit()
+            with transaction():
+                db.session.execute(db.update(Job).where(Job.id == job_id).values(done=done, total=total))
 
         params = {k: v for k, v in job.params.items() if k != "_target"}
         try:
             result = work(job_id, params, progress)
         except Exception:  # the job fails, the worker lives on
-            db.session.rollback()
+            db.session.rollback()  # whatever the work left half-done
             log.exception("job failed", extra={"fields": {"job": job_id}})
-            db.session.execute(db.update(Job).where(Job.id == job_id).values(
-                status="failed", error=traceback.format_exc(limit=3)[-2000:], finished_at=utcnow()))
+            outcome = {"status": "failed", "error": traceback.format_exc(limit=3)[-2000:]}
         else:
-            db.session.execute(db.update(Job).where(Job.id == job_id).values(
-                status="done", result_path=result, finished_at=utcnow()))
-        db.session.commit()
+            outcome = {"status": "done", "result_path": result}
+        with transaction():
+            db.session.execute(db.update(Job).where(Job.id == job_id).values(finished_at=utcnow(), **outcome))
         db.session.remove()

@@ -7,6 +7,7 @@ from sqlalchemy import select, text
 
 from summit.auth.permissions import role_required
 from summit.auth.views import safe_next
+from summit.core.database import transaction
 from summit.core.models import Job, Summit
 from summit.core.nav import NavItem
 from summit.extensions import db
@@ -44,8 +45,8 @@ def set_language(code: str):
     session["lang"] = code
     session.permanent = True
     if current_user.is_authenticated:
-        current_user.locale = code
-        db.session.commit()
+        with transaction():
+            current_user.locale = code
     return redirect(safe_next(request.form.get("next")) or url_for("core.index"))
 
 

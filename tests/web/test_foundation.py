@@ -1,5 +1,7 @@
 from __future__ import annotations
 
+import datetime as dt
+
 import pytest
 from sqlalchemy import func, inspect, select
 
@@ -119,3 +121,27 @@ def test_an_id_beyond_the_database_range_is_not_found(client, make_user, login, 
 def test_programs_get_401_not_a_login_page(client):
     response = client.get("/api/v1/checkin/stats")
     assert response.status_code == 401 and response.json["status"] == 401
+
+
+def failing_work(job_id, params, progress):
+    """A job's work that writes, reports progress, then fails: nothing it wrote stays."""
+    from summit.extensions import db
+
+    progress(1, 2)
+    db.session.add(Summit(year=2099, name_zh="半途", name_en="Halfway", starts_on=dt.date(2099, 1, 1),
+                          ends_on=dt.date(2099, 1, 2)))
+    db.session.flush()
+    raise RuntimeError(params["why"])
+
+
+def test_a_failing_job_is_recorded_and_leaves_nothing_half_written(app, db):
+    from summit.core import jobs
+    from summit.core.models import Job
+
+    with app.test_request_context():
+        job_id = jobs.start("test", "tests.web.test_foundation:failing_work", {"why": "paper jam"}).id
+    db.session.rollback()
+    job = db.session.get(Job, job_id)
+    assert job.status == "failed" and "paper jam" in job.error and job.finished_at is not None
+    assert (job.done, job.total) == (1, 2)
+    assert db.session.scalar(select(func.count()).select_from(Summit).where(Summit.year == 2099)) == 0
