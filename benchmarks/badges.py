@@ -103,7 +103,7 @@ def single_page(app) -> None:
     import weasyprint
     import weasyprint.pdf.fonts as wp_fonts
 
-    from summit.badges import printing, services
+    from summit.badges import services, sheets
     from summit.badges.models import Badge
     from summit.extensions import db
     from summit.registration.models import Registration
@@ -112,7 +112,7 @@ def single_page(app) -> None:
         registration = db.session.scalar(db.select(Registration).where(Registration.name.like("%䶮%")).limit(1)) \
             or db.session.scalar(db.select(Registration).limit(1))
         badge = services.active_badge(registration.id)
-        ours_html = printing.badges_html([(registration, badge)], "a6")
+        ours_html = sheets.badges_html([(registration, badge)], "a6")
     from summit.printing.pdf import render_pdf
 
     hb = wp_fonts.harfbuzz_subset
@@ -218,21 +218,21 @@ class TreeMemory(threading.Thread):
 def batch(app, layout: str) -> None:
     from pypdf import PdfReader
 
-    from summit.badges import printing
+    from summit.badges import sheets
     from summit.badges.models import PrintBatch
     from summit.core.models import Job, Summit
     from summit.extensions import db
 
     with app.app_context():
         summit = Summit.current()
-        count = len(printing.select_for_print(summit))
+        count = len(sheets.select_for_print(summit))
         load_before = os.getloadavg()[0]
         monitor = TreeMemory()
         monitor.start()
         cpu_before = os.times()
         start = time.perf_counter()
         with app.test_request_context():
-            made = printing.start_batch(summit, layout, None, "all", None)
+            made = sheets.start_batch(summit, layout, None, "all", None)
         elapsed = time.perf_counter() - start
         cpu_after = os.times()
         cpu = sum(cpu_after[i] - cpu_before[i] for i in range(4))  # user+system, this process and its workers

@@ -5,7 +5,7 @@ from pathlib import Path
 import click
 from flask.cli import with_appcontext
 
-from summit.badges import printing
+from summit.badges import sheets
 from summit.badges.layouts import DEFAULT_LAYOUT, LAYOUTS
 from summit.core.models import Summit
 
@@ -28,12 +28,12 @@ def badges(output, layout, category, registration_id, not_printed, year):
     summit = (db.session.scalar(select(Summit).where(Summit.year == year)) if year else Summit.current())
     if summit is None:
         raise click.ClickException("no such summit")
-    entries = printing.select_for_print(summit, category, "not_printed" if not_printed else "all", registration_id)
+    entries = sheets.select_for_print(summit, category, "not_printed" if not_printed else "all", registration_id)
     if not entries:
         raise click.ClickException("no approved registration matches; nothing printed")
-    pdf = printing.render_badges(entries, layout)
+    pdf = sheets.render_badges(entries, layout)
     Path(output).write_bytes(pdf)
-    printing.mark_printed([b.id for _, b in entries])
+    sheets.mark_printed([b.id for _, b in entries])
     click.echo(f"{len(entries)} badge(s), layout {layout}, written to {output}")
 
 

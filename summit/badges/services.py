@@ -163,7 +163,7 @@ def mail_qr_png(badge_id: int) -> bytes:
 
 
 def mail_badge_pdf(badge_id: int) -> bytes:
-    from summit.badges.printing import render_badges  # printing needs this module's issue_badge
+    from summit.badges.sheets import render_badges  # sheets imports this module (issue_badge)
 
     badge = db.session.get(Badge, badge_id)
     return render_badges([(db.session.get(Registration, badge.registration_id), badge)], layout_data.DEFAULT_LAYOUT)

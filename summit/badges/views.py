@@ -9,7 +9,7 @@ from flask_babel import gettext as _, lazy_gettext as _l
 from flask_login import current_user
 
 from summit.auth.permissions import role_required
-from summit.badges import checkin, dashboard, printing, scans, services
+from summit.badges import checkin, dashboard, scans, services, sheets
 from summit.badges.forms import PrintForm
 from summit.badges.layouts import LAYOUTS
 from summit.badges.models import PrintBatch
@@ -77,7 +77,7 @@ def index():
     query = request.args.get("q", "").strip()
     found = checkin.search(summit, query) if query else []
     return render_template("badges/index.html", form=form, query=query, found=found, layouts=LAYOUTS,
-                           **printing.overview(summit))
+                           **sheets.overview(summit))
 
 
 @bp.route("/badges/print", methods=["POST"])
@@ -89,7 +89,7 @@ def start_print():
     if not form.validate_on_submit():
         flash(_("Please check the form."), "error")
         return redirect(url_for(".index")), 303
-    batch = printing.start_batch(summit, form.layout.data, form.category.data or None, form.mode.data,
+    batch = sheets.start_batch(summit, form.layout.data, form.category.data or None, form.mode.data,
                                  current_user.id)
     return redirect(url_for(".batch", batch_id=batch.id), 303)
 
@@ -124,7 +124,7 @@ def reissue(registration_id: int):
 @bp.route("/api/v1/registrations/<int:registration_id>/badge.pdf")
 @role_required("organizer", allow_token=True)
 def badge_pdf(registration_id: int):
-    pdf = printing.single_badge_pdf(registration_id, request.args.get("layout"))
+    pdf = sheets.single_badge_pdf(registration_id, request.args.get("layout"))
     response = current_app.response_class(pdf, mimetype="application/pdf")
     response.headers["Content-Disposition"] = f'inline; filename="badge-{registration_id}.pdf"'
     response.headers["Cache-Control"] = "no-store"

@@ -7,7 +7,7 @@ import pytest
 from pypdf import PdfReader
 from sqlalchemy import func, select
 
-from summit.badges import printing, services
+from summit.badges import services, sheets
 from summit.badges.models import Badge, PrintBatch
 from summit.core import mail, signals
 from summit.registration.models import Registration
@@ -36,7 +36,7 @@ def test_pending_registrations_have_no_badge(db, make_registration):
     rid = make_registration("严小天", status="pending")
     assert services.active_badge(rid) is None
     with pytest.raises(services.BadgeError):
-        printing.single_badge_pdf(rid)
+        sheets.single_badge_pdf(rid)
     with pytest.raises(services.BadgeError):
         services.reissue_badge(rid)
 
@@ -55,7 +55,7 @@ def test_reissue_revokes_the_old_code(db, make_registration, badge_code):
 @pytest.mark.parametrize("layout", ["a6", "lanyard", "card"])
 def test_one_badge_reads_back_with_real_glyphs(db, make_registration, layout):
     rid = make_registration("吉𠮷", organisation="中国科学院青岛生物能源与过程研究所", title="研究员")
-    data = printing.single_badge_pdf(rid, layout)
+    data = sheets.single_badge_pdf(rid, layout)
     assert pages(data) == 1
     text = extracted_text(data)
     assert "吉𠮷" in text and "中国科学院青岛生物能源与过程研究所" in text and "高层次人才" in text
@@ -69,7 +69,7 @@ def test_one_badge_reads_back_with_real_glyphs(db, make_registration, layout):
 def test_english_badge_in_english(db, make_registration):
     rid = make_registration("Maximilian Alexander von Hohenberg-Schwarzenstein", language="en",
                             organisation="Technische Universität München", title="Professor")
-    text = extracted_text(printing.single_badge_pdf(rid))
+    text = extracted_text(sheets.single_badge_pdf(rid))
     assert "Maximilian Alexander von" in text and "Hohenberg-Schwarzenstein" in text
     assert "High-level talent" in text and "Qianshan Summit 2024" in text
 
@@ -79,7 +79,7 @@ def test_attendee_input_is_escaped(db, make_registration, tmp_path):
     secret.write_text("TOPSECRET")
     rid = make_registration(f'<img src="file://{secret}">李<b>四</b>',
                             organisation=f'<link rel=stylesheet href="file://{secret}">&amp;')
-    data = printing.single_badge_pdf(rid)
+    data = sheets.single_badge_pdf(rid)
     text = extracted_text(data)
     assert "<b>四</b>" in text and "<img" in text and "&amp;" in text
     assert b"TOPSECRET" not in data
@@ -89,11 +89,11 @@ def test_attendee_input_is_escaped(db, make_registration, tmp_path):
 def test_sheets_with_cut_marks(db, make_registration):
     ids = [make_registration(n) for n in ("刘䶮", "王㛃", "吉𠮷", "龑明", "欧阳䶮")]
     summit = db.session.get(Registration, ids[0]).summit
-    entries = printing.select_for_print(summit)
+    entries = sheets.select_for_print(summit)
     assert [r.name for r, _ in entries] == sorted(r.name for r, _ in entries)
-    data = printing.render_badges(entries, "a4-4up")
+    data = sheets.render_badges(entries, "a4-4up")
     assert pages(data) == 2
-    assert pages(printing.render_badges(entries, "a4-8up")) == 1
+    assert pages(sheets.render_badges(entries, "a4-8up")) == 1
     text = extracted_text(data)
     for name in ("刘䶮", "王㛃", "吉𠮷", "龑明", "欧阳䶮"):
         assert name in text
@@ -107,13 +107,13 @@ def test_selection_by_category_printed_state_and_new_since_last_batch(db, make_r
     b = make_registration("刘䶮")
     make_registration("严小天", status="pending")
     make_registration("万志波", status="cancelled")
-    assert {r.id for r, _ in printing.select_for_print(small_summit)} == {a, b}
-    assert {r.id for r, _ in printing.select_for_print(small_summit, "enterprise")} == {a}
-    assert {r.id for r, _ in printing.select_for_print(small_summit, registration_id=b)} == {b}
-    printing.single_badge_pdf(a)
-    assert {r.id for r, _ in printing.select_for_print(small_summit, mode="not_printed")} == {b}
+    assert {r.id for r, _ in sheets.select_for_print(small_summit)} == {a, b}
+    assert {r.id for r, _ in sheets.select_for_print(small_summit, "enterprise")} == {a}
+    assert {r.id for r, _ in sheets.select_for_print(small_summit, registration_id=b)} == {b}
+    sheets.single_badge_pdf(a)
+    assert {r.id for r, _ in sheets.select_for_print(small_summit, mode="not_printed")} == {b}
     with pytest.raises(services.BadgeError):
-        printing.select_for_print(small_summit, mode="bogus")
+        sheets.select_for_print(small_summit, mode="bogus")
 
 
 def test_batch_job_from_the_page(client, login, db, make_registration, small_summit):
@@ -236,7 +236,7 @@ def test_printed_qr_code_scans_back(db, make_registration, tmp_path):
 
     rid = make_registration("龑明")
     path = tmp_path / "b.pdf"
-    path.write_bytes(printing.single_badge_pdf(rid, "card"))
+    path.write_bytes(sheets.single_badge_pdf(rid, "card"))
     subprocess.run(["pdftoppm", "-png", "-r", "200", str(path), str(tmp_path / "p")], check=True)
     found = zxingcpp.read_barcodes(Image.open(next(tmp_path.glob("p*.png"))))
     assert [b.text for b in found] == [services.active_badge(rid).code]

@@ -155,7 +155,7 @@ INLINE_HANDLER = re.compile(r"<[^>]+\son[a-z]+\s*=", re.I)
 INLINE_STYLE = re.compile(r"<style\b|<[^>]+\sstyle\s*=", re.I)
 # Templates no browser loads, so no CSP applies to them: HTML mail bodies (mail clients
 # honour inline styles only) and the badge sheets WeasyPrint turns into PDF
-# (summit/badges/printing.py). Every other template is a page and obeys the CSP.
+# (summit/badges/sheets.py). Every other template is a page and obeys the CSP.
 NOT_FOR_BROWSERS = ("*/mail/*.html", "badges/badges.html")
 
 

@@ -148,7 +148,7 @@ def start_batch(summit: Summit, layout_name: str, category: str | None, mode: st
         batch = PrintBatch(summit_id=summit.id, layout=layout_name, selection=selection, created_by_id=created_by_id)
         db.session.add(batch)
     batch_id = batch.id
-    job = jobs.start("badges", "summit.badges.printing:run_batch", {"batch_id": batch_id}, created_by_id)
+    job = jobs.start("badges", "summit.badges.sheets:run_batch", {"batch_id": batch_id}, created_by_id)
     job_id = job.id
     # End the read transaction jobs.start() left open: on SQLite its snapshot may predate the
     # job's own writes (an inline job), and a stale snapshot cannot write.
