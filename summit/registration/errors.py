@@ -55,25 +55,23 @@ DUPLICATE_CONSTRAINTS = {
     "uq_registrations_summit_email": "email",
     "uq_registrations_summit_id_number": "id_number",
 }
+# SQLite: "UNIQUE constraint failed: registrations.summit_id, registrations.phone"
 _SQLITE_COLUMNS = {
-    ("summit_id", "phone"): "uq_registrations_summit_phone",
-    ("summit_id", "email"): "uq_registrations_summit_email",
-    ("summit_id", "id_type", "id_number"): "uq_registrations_summit_id_number",
+    ("registrations.summit_id", "registrations.phone"): "uq_registrations_summit_phone",
+    ("registrations.summit_id", "registrations.email"): "uq_registrations_summit_email",
+    ("registrations.summit_id", "registrations.id_type", "registrations.id_number"): "uq_registrations_summit_id_number",
 }
 
 
 def violated_constraint(exc: IntegrityError) -> str | None:
     """The name of the unique constraint an INSERT or UPDATE broke, on either database."""
-    diag = getattr(exc.orig, "diag", None)
+    diag = getattr(exc.orig, "diag", None)  # psycopg
     if diag is not None and getattr(diag, "constraint_name", None):
         return diag.constraint_name
-    found = re.search(r"UNIQUE constraint failed: ([\w., ]+)", str(exc.orig))
+    found = re.match(r"UNIQUE constraint failed: (.+)", str(exc.orig))
     if found is None:
         return None
-    columns = tuple(part.strip().split(".")[-1] for part in found.group(1).split(","))
-    if all(part.strip().startswith("registrations.") for part in found.group(1).split(",")):
-        return _SQLITE_COLUMNS.get(columns)
-    return None
+    return _SQLITE_COLUMNS.get(tuple(column.strip() for column in found.group(1).split(",")))
 
 
 def duplicate_from(exc: IntegrityError) -> DuplicateRegistration:
