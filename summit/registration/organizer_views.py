@@ -13,8 +13,8 @@ from flask_babel import gettext as _
 from flask_login import current_user
 
 from summit.auth.permissions import role_required
-from summit.core.database import db_ids, db_int
 from summit.core import mail
+from summit.core.database import db_ids, db_int
 from summit.core.errors import back_to
 from summit.core.features import features
 from summit.core.models import OutboundMail, Summit, utcnow
