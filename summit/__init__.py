@@ -24,6 +24,7 @@ FEATURES = (
     "programme",
     "dashboard",
     "ops",
+    "travel",
 )
 
 
