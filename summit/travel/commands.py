@@ -13,7 +13,8 @@ import click
 @click.option("-o", "--output", "outfile", required=True, type=click.Path(dir_okay=False),
               help="Where to write the runs (JSON).")
 @click.option("--time-limit", type=click.FloatRange(min=0.1), default=60.0, show_default=True,
-              help="Seconds the exact integer program may take per group of close arrivals.")
+              help="Seconds the exact search may take in all; past it the plan keeps every rule "
+                   "but is not proven to have the fewest runs.")
 def plan_pickups_command(infile, outfile, time_limit):
     """Group arrivals into pickup runs: FILE.json -> OUT.json.
 

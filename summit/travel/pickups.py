@@ -31,7 +31,7 @@ from __future__ import annotations
 import math
 import re
 import time
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 import numpy as np
@@ -71,7 +71,6 @@ class Plan:
     optimal: bool = True  # False only if the solver hit its time limit on a cluster
     lower_bound: int = 0  # a proven lower bound on the number of runs
     solver_clusters: int = 0  # clusters that needed the integer program
-    notes: list[str] = field(default_factory=list)
 
 
 # --- input -------------------------------------------------------------------------------------
@@ -398,8 +397,9 @@ def _pair_count(cluster: list[Arrival], max_wait: int) -> int:
 
 
 def plan(arrivals: list[Arrival], seats: int, max_wait: int, time_limit: float = 60.0) -> Plan:
-    """The fewest runs for these arrivals (see the module's docstring). time_limit bounds the
-    integer program of each cluster; Plan.optimal says whether every cluster was proven."""
+    """The fewest runs for these arrivals (see the module's docstring). time_limit (seconds)
+    bounds the integer programs all together; a cluster reached after it keeps its first-fit
+    plan. Plan.optimal says whether every cluster was proven optimal."""
     started = time.perf_counter()
     order = {a.id: n for n, a in enumerate(arrivals)}
     by_place: dict[str, list[Arrival]] = {}
@@ -413,9 +413,13 @@ def plan(arrivals: list[Arrival], seats: int, max_wait: int, time_limit: float =
             low = _lower_bound(cluster, seats, max_wait)
             groups = _first_fit(cluster, seats, max_wait)
             if len(groups) > low:
-                solved += 1
-                groups, proven, low = _solve(cluster, seats, max_wait, groups, time_limit)
-                optimal = optimal and proven
+                left = time_limit - (time.perf_counter() - started)
+                if left > 0:
+                    solved += 1
+                    groups, proven, low = _solve(cluster, seats, max_wait, groups, left)
+                    optimal = optimal and proven
+                else:
+                    optimal = False
             bound += low
             for group in groups:
                 members = [cluster[i] for i in sorted(group)]

@@ -293,3 +293,15 @@ def test_each_exact_model_alone_matches_the_exhaustive_search(problem):
                 times = [minutes(cluster[i]) for i in run]
                 assert sum(cluster[i].party for i in run) <= seats and max(times) - min(times) <= max_wait
             assert len(runs) == round(result.fun) == exhaustive(cluster, seats, max_wait), model.name
+
+
+def test_past_the_time_limit_the_plan_keeps_the_rules_and_says_it_is_not_proven():
+    rng = random.Random(0)  # as the first medium instance, where first-fit needs one run too many
+    seats = rng.choice([5, 6, 7])
+    arrivals = instance(rng, 14, places=("TAO", "QDB"), span=60, sizes=(2, 2, 3, 4))
+    exact = plan(arrivals, seats, 40)
+    assert exact.optimal and exact.solver_clusters
+    rushed = plan(arrivals, seats, 40, time_limit=0)
+    assert violations(arrivals, seats, 40, rushed.runs) == []
+    assert not rushed.optimal and rushed.solver_clusters == 0
+    assert rushed.lower_bound <= len(exact.runs) < len(rushed.runs)
