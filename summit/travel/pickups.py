@@ -11,8 +11,9 @@ Method. A set of parties can share a run exactly when their times span at most W
 their seats sum to at most C, so each place is planned alone, and within a place the arrivals
 fall into clusters wherever two consecutive arrivals are more than W apart: no run crosses such
 a gap. Per cluster:
-1. Trivial cases (one party; everything fits in one run) and clusters where a first-fit plan
-   meets a lower bound (seats / C; arrivals pairwise more than W apart) need no solver.
+1. Two quick plans (first-fit in time order; the earliest waiting party opens a run that it
+   fills as full as possible), and a lower bound (blocks of arrivals more than W apart, each
+   needing its seats / C runs). When the better plan meets the bound, it is optimal.
 2. Otherwise an exact integer program (HiGHS). Two models, both exact, are strong in
    different cases:
    - arc-flow (Valerio de Carvalho's bin-packing model, one graph of vehicle loads per
@@ -28,6 +29,7 @@ deterministic.
 """
 from __future__ import annotations
 
+import bisect
 import math
 import re
 import time
@@ -178,16 +180,58 @@ def _first_fit(cluster: list[Arrival], seats: int, max_wait: int) -> list[list[i
     return runs
 
 
+def _sweep(cluster: list[Arrival], seats: int, max_wait: int) -> list[list[int]]:
+    """Another quick plan: the earliest party still waiting opens a run and fills it as full as
+    possible from the parties arriving within W after it (a subset-sum), with as few parties as
+    possible (small ones fill the gaps of later runs), the earlier ones first (their time runs out
+    first)."""
+    t = [_minutes(a.time) for a in cluster]
+    waiting = list(range(len(cluster)))
+    runs: list[list[int]] = []
+    while waiting:
+        first, rest = waiting[0], waiting[1:]
+        candidates = [j for j in rest if t[j] - t[first] <= max_wait]
+        room = seats - cluster[first].party
+        # best[c] = (seats filled, -parties, -sum of ranks) within capacity c; keep[k][c]: k taken.
+        best = [(0, 0, 0)] * (room + 1)
+        keep = []
+        for rank, j in enumerate(candidates):
+            size = cluster[j].party
+            taken = [False] * (room + 1)
+            for c in range(room, size - 1, -1):
+                filled, parties, ranks = best[c - size]
+                option = (filled + size, parties - 1, ranks - rank)
+                if option > best[c]:
+                    best[c] = option
+                    taken[c] = True
+            keep.append(taken)
+        run, c = [first], room
+        for k in range(len(candidates) - 1, -1, -1):
+            if keep[k][c]:
+                run.append(candidates[k])
+                c -= cluster[candidates[k]].party
+        runs.append(sorted(run))
+        chosen = set(run)
+        waiting = [j for j in waiting if j not in chosen]
+    return runs
+
+
 def _lower_bound(cluster: list[Arrival], seats: int, max_wait: int) -> int:
-    # Seats: no run carries more than C. Time: arrivals pairwise more than W apart each need
-    # their own run (the earliest-first choice finds the most such arrivals).
-    by_seats = math.ceil(sum(a.party for a in cluster) / seats)
-    apart, last = 0, None
+    """Runs needed at least: take blocks of consecutive arrivals, each block more than W after
+    the one before, so that no run can carry people of two blocks; each block needs its seats / C
+    runs. The best choice of blocks by dynamic programming (it covers both simple bounds: the whole
+    cluster as one block, and arrivals pairwise more than W apart as blocks of one)."""
+    t = [_minutes(a.time) for a in cluster]
+    before = [0]  # seats of the first i arrivals
     for a in cluster:
-        t = _minutes(a.time)
-        if last is None or t - last > max_wait:
-            apart, last = apart + 1, t
-    return max(by_seats, apart)
+        before.append(before[-1] + a.party)
+    best = [0] * (len(cluster) + 1)  # best[j]: the bound from the first j arrivals
+    for j in range(1, len(cluster) + 1):
+        best[j] = best[j - 1]
+        for i in range(j):  # the last block is arrivals i..j-1
+            earlier = bisect.bisect_left(t, t[i] - max_wait)  # those more than W before arrival i
+            best[j] = max(best[j], best[earlier] + -(-(before[j] - before[i]) // seats))
+    return best[-1]
 
 
 class _Model:
@@ -411,7 +455,7 @@ def plan(arrivals: list[Arrival], seats: int, max_wait: int, time_limit: float =
         ordered = sorted(by_place[place], key=lambda a: (a.time, order[a.id]))
         for cluster in _clusters(ordered, max_wait):
             low = _lower_bound(cluster, seats, max_wait)
-            groups = _first_fit(cluster, seats, max_wait)
+            groups = min(_first_fit(cluster, seats, max_wait), _sweep(cluster, seats, max_wait), key=len)
             if len(groups) > low:
                 left = time_limit - (time.perf_counter() - started)
                 if left > 0:

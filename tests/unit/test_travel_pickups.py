@@ -295,13 +295,53 @@ def test_each_exact_model_alone_matches_the_exhaustive_search(problem):
             assert len(runs) == round(result.fun) == exhaustive(cluster, seats, max_wait), model.name
 
 
+# Instances where both quick plans need one run more than the optimum (found by searching
+# random ones against the exhaustive search): (seats, W, [(minutes after 07:00, party)]).
+HARD = [
+    (5, 20, [(10, 2), (20, 1), (20, 3), (30, 2), (35, 4), (35, 1), (35, 1), (55, 1)]),
+    (5, 40, [(0, 1), (15, 3), (25, 2), (25, 2), (30, 2), (35, 3), (35, 3), (40, 3), (45, 3), (55, 2)]),
+    (6, 30, [(0, 3), (0, 1), (10, 2), (20, 1), (30, 3), (40, 2), (45, 4), (55, 4), (55, 3)]),
+    (6, 40, [(5, 1), (10, 3), (15, 4), (20, 4), (30, 2), (30, 4), (35, 3), (35, 4), (55, 4)]),
+    (5, 20, [(0, 2), (0, 2), (20, 3), (25, 1), (30, 2), (30, 2), (30, 2), (45, 2), (50, 2)]),
+    (6, 40, [(5, 1), (10, 2), (25, 3), (25, 1), (25, 3), (35, 4), (35, 4), (35, 3), (40, 3)]),
+    (7, 40, [(10, 2), (15, 2), (35, 4), (35, 3), (35, 2), (40, 4), (40, 3), (45, 4), (45, 4), (50, 4)]),
+    (8, 30, [(0, 2), (0, 2), (10, 2), (10, 3), (20, 2), (25, 2), (30, 4), (40, 4), (55, 2)]),
+]
+
+
+def hard(n: int) -> tuple[list[Arrival], int, int]:
+    seats, max_wait, items = HARD[n]
+    return ([Arrival(f"h{k}", "TAO", BASE + timedelta(minutes=m), party) for k, (m, party) in enumerate(items)],
+            seats, max_wait)
+
+
+@pytest.mark.parametrize("n", range(len(HARD)))
+def test_where_the_quick_plans_fall_short_the_solver_finds_the_optimum(n):
+    from summit.travel.pickups import _first_fit, _sweep
+
+    arrivals, seats, max_wait = hard(n)
+    optimum = exhaustive(arrivals, seats, max_wait)
+    assert min(len(_first_fit(arrivals, seats, max_wait)), len(_sweep(arrivals, seats, max_wait))) == optimum + 1
+    result = plan(arrivals, seats, max_wait)
+    assert violations(arrivals, seats, max_wait, result.runs) == []
+    assert len(result.runs) == optimum and result.optimal and result.solver_clusters == 1
+
+
 def test_past_the_time_limit_the_plan_keeps_the_rules_and_says_it_is_not_proven():
-    rng = random.Random(0)  # as the first medium instance, where first-fit needs one run too many
-    seats = rng.choice([5, 6, 7])
-    arrivals = instance(rng, 14, places=("TAO", "QDB"), span=60, sizes=(2, 2, 3, 4))
-    exact = plan(arrivals, seats, 40)
-    assert exact.optimal and exact.solver_clusters
-    rushed = plan(arrivals, seats, 40, time_limit=0)
-    assert violations(arrivals, seats, 40, rushed.runs) == []
+    arrivals, seats, max_wait = hard(3)
+    exact = plan(arrivals, seats, max_wait)
+    rushed = plan(arrivals, seats, max_wait, time_limit=0)
+    assert violations(arrivals, seats, max_wait, rushed.runs) == []
     assert not rushed.optimal and rushed.solver_clusters == 0
     assert rushed.lower_bound <= len(exact.runs) < len(rushed.runs)
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.one_of(small_problems(), crowded_problems()))
+def test_the_lower_bound_never_exceeds_the_optimum(problem):
+    from summit.travel.pickups import _lower_bound
+
+    arrivals, seats, max_wait = problem
+    for place in {a.place for a in arrivals}:
+        cluster = sorted((a for a in arrivals if a.place == place), key=minutes)
+        assert _lower_bound(cluster, seats, max_wait) <= exhaustive(cluster, seats, max_wait)
