@@ -44,6 +44,7 @@ TIME_FORMAT = "%Y-%m-%dT%H:%M"
 _TIME_SHAPE = re.compile(r"\d{4}-\d{2}-\d{2}T\d{2}:\d{2}")
 TOP_FIELDS = ("max_wait_minutes", "seats", "arrivals")
 ARRIVAL_FIELDS = ("id", "place", "time", "party")
+MAX_SEATS = 99  # the largest coach has about 70; the arc-flow model grows with the seats
 
 
 class PickupInputError(ValueError):
@@ -121,6 +122,8 @@ def parse(data) -> tuple[list[Arrival], int, int]:
     _fields(data, TOP_FIELDS, "the input")
     max_wait = _integer(data["max_wait_minutes"], "max_wait_minutes", 0)
     seats = _integer(data["seats"], "seats", 1)
+    if seats > MAX_SEATS:
+        raise PickupInputError(f"seats must be at most {MAX_SEATS} (one vehicle), not {seats}")
     if not isinstance(data["arrivals"], list):
         raise PickupInputError("arrivals must be a list")
     arrivals, seen = [], set()
@@ -225,12 +228,12 @@ def _lower_bound(cluster: list[Arrival], seats: int, max_wait: int) -> int:
     before = [0]  # seats of the first i arrivals
     for a in cluster:
         before.append(before[-1] + a.party)
+    earlier = [bisect.bisect_left(t, x - max_wait) for x in t]  # arrivals more than W before each
     best = [0] * (len(cluster) + 1)  # best[j]: the bound from the first j arrivals
     for j in range(1, len(cluster) + 1):
         best[j] = best[j - 1]
         for i in range(j):  # the last block is arrivals i..j-1
-            earlier = bisect.bisect_left(t, t[i] - max_wait)  # those more than W before arrival i
-            best[j] = max(best[j], best[earlier] + -(-(before[j] - before[i]) // seats))
+            best[j] = max(best[j], best[earlier[i]] + -(-(before[j] - before[i]) // seats))
     return best[-1]
 
 
@@ -394,7 +397,7 @@ class _ArcFlow(_Model):
 
 # The representatives model is built only up to this many (rider, opener) pairs: beyond it the
 # arrivals come in bursts, where seats bind and the arc-flow model is the strong one.
-REPRESENTATIVES_LIMIT = 6_000
+REPRESENTATIVES_LIMIT = 10_000
 
 
 def _solve(cluster: list[Arrival], seats: int, max_wait: int, incumbent: list[list[int]], time_limit: float):

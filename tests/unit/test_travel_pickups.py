@@ -240,6 +240,7 @@ def test_parse_reads_a_good_problem():
     ({"seats": 6, "arrivals": []}, "missing field(s) max_wait_minutes"),
     (good(seats=0), "seats must be at least 1"),
     (good(seats=True), "seats must be a whole number"),
+    (good(seats=100), "seats must be at most 99"),
     (good(seats=6.5), "seats must be a whole number"),
     (good(max_wait_minutes=-1), "max_wait_minutes must be at least 0"),
     (good(max_wait_minutes="40"), "max_wait_minutes must be a whole number"),
