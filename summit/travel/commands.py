@@ -23,7 +23,7 @@ def plan_pickups_command(infile, outfile, time_limit):
     "seconds"}: every arrival in one run at its place, at most C seats a run, nobody waits more
     than W minutes, as few runs as possible. Bad input writes nothing.
     """
-    from summit.travel.pickups import PickupInputError, check, format_time, parse, plan
+    from summit.travel.pickups import PickupInputError, as_json, check, parse, plan
 
     try:
         with open(infile, encoding="utf-8") as fh:
@@ -38,9 +38,7 @@ def plan_pickups_command(infile, outfile, time_limit):
     problems = check(arrivals, seats, max_wait, result.runs)
     if problems:  # never expected: the planner's own guarantee, checked independently
         raise click.ClickException("invalid plan: " + "; ".join(problems[:5]))
-    out = {"runs": [{"place": r.place, "departs": format_time(r.departs), "riders": r.riders}
-                    for r in result.runs],
-           "seconds": result.seconds}
+    out = as_json(result)
     # Written whole or not at all: a temporary file beside the target, then renamed over it.
     target = Path(outfile)
     try:
