@@ -26,7 +26,7 @@ def plan_pickups_command(infile, outfile, time_limit):
     from summit.travel.pickups import PickupInputError, as_json, check, parse, plan
 
     try:
-        with open(infile, encoding="utf-8") as fh:
+        with open(infile, encoding="utf-8-sig") as fh:  # a BOM, as Windows editors write it, is fine
             data = json.load(fh)
     except (json.JSONDecodeError, UnicodeDecodeError) as exc:
         raise click.ClickException(f"{infile}: not valid JSON ({exc})")

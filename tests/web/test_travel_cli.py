@@ -147,3 +147,12 @@ def test_the_summit_command_runs_it_in_its_own_process(tmp_path):
                          capture_output=True, text=True, env=env, timeout=120)
     assert bad.returncode != 0 and "seats must be a whole number" in bad.stderr
     assert not (tmp_path / "bad-out.json").exists()
+
+
+def test_a_file_saved_with_a_bom_and_an_empty_list_of_arrivals(runner, tmp_path):
+    path = tmp_path / "in.json"
+    path.write_bytes(b"\xef\xbb\xbf" + json.dumps(problem(arrivals=[])).encode())
+    out = tmp_path / "out.json"
+    result = runner.invoke(args=["plan-pickups", str(path), "-o", str(out)])
+    assert result.exit_code == 0, result.output
+    assert json.loads(out.read_text(encoding="utf-8"))["runs"] == []
