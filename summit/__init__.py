@@ -22,9 +22,9 @@ FEATURES = (
     "contest",
     "matchmaking",
     "programme",
+    "travel",
     "dashboard",
     "ops",
-    "travel",
 )
 
 
