@@ -23,7 +23,7 @@ def test_every_feature_registers_its_menu_and_dashboard_section(app):
         assert {"badges", "ops"} <= {f for f, _p, _s in registry.api_specs}
         assert "entry" in registry.stage_kinds
         assert {c.name for c in registry.commands} >= {"init-db", "demo", "export-registrations", "badges",
-                                                       "certificates", "schedule", "backup"}
+                                                       "certificates", "schedule", "backup", "plan-pickups"}
         assert list(registry.export_columns)[0] == "id" and "badge_code" in registry.export_columns
         assert registry.checked_in_source is not None
     assert list(FEATURES)[:3] == ["core", "auth", "registration"]
