@@ -5,8 +5,9 @@ BIN    := $(VENV)/bin
 HOST   ?= 127.0.0.1
 PORT   ?= 5000
 # Debian packages a fresh machine lacks: Pango for WeasyPrint, Chromium for the browser
-# tests, a CJK font so that Chromium's screenshots show Chinese, poppler for PDF checks.
-DEBS   := libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0 chromium fonts-noto-cjk poppler-utils
+# tests, a CJK font so that Chromium's screenshots show Chinese, poppler for PDF checks,
+# Node.js for the page scripts' unit tests (node --test, no npm package).
+DEBS   := libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0 chromium fonts-noto-cjk poppler-utils nodejs
 
 .PHONY: run test e2e bench install install-dev system-deps translations clean
 
