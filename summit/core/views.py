@@ -1,6 +1,9 @@
 from __future__ import annotations
 
-from flask import Blueprint, abort, jsonify, redirect, render_template, request, session, url_for
+import re
+
+from flask import (Blueprint, abort, current_app, jsonify, redirect, render_template, request, send_from_directory,
+                   session, url_for)
 from flask_babel import format_date, lazy_gettext as _l
 from flask_login import current_user
 from sqlalchemy import select, text
@@ -21,6 +24,24 @@ def format_summit_dates(start, end=None) -> str:
     if end is None or end == start:
         return format_date(start, "long")
     return f"{format_date(start, 'long')} – {format_date(end, 'long')}"
+
+
+@bp.app_template_global()
+def url_template(endpoint: str) -> str:
+    """The endpoint's URL with its variables left as {name}, for a script to fill in
+    ("/api/v1/checkin/{checkin_id}/undo")."""
+    rule = next(iter(current_app.url_map.iter_rules(endpoint)))
+    return request.script_root + re.sub(r"<(?:[^:<>]+:)?(\w+)>", r"{\1}", rule.rule)
+
+
+@bp.route("/sw.js")
+def service_worker():
+    """The offline service worker, served at the root so that its scope covers the check-in
+    page and the judges' pages (static/js/offline/sw.js says what it keeps)."""
+    response = send_from_directory(current_app.static_folder, "js/offline/sw.js", mimetype="text/javascript",
+                                   max_age=0)
+    response.headers["Cache-Control"] = "no-cache"
+    return response
 
 
 @bp.route("/")

@@ -1,10 +1,8 @@
-"""The judges' pages: their rounds, the scoring page (works offline; its JSON below), and
-declaring a conflict of interest."""
+"""The judges' pages: their rounds, the scoring page (works offline through the service worker
+of core.views; its JSON below), and declaring a conflict of interest."""
 from __future__ import annotations
 
-from pathlib import Path
-
-from flask import abort, current_app, flash, jsonify, redirect, render_template, request, send_file, url_for
+from flask import abort, flash, jsonify, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 
@@ -44,15 +42,6 @@ def _judge_round(round_id: int) -> Round:
 def score_page(round_id: int):
     round_ = _judge_round(round_id)
     return render_template("contest/score.html", round_=round_)
-
-
-@bp.route("/contest/judge/sw.js")
-def service_worker():
-    """Served under /contest/judge/ so that its scope covers the scoring pages."""
-    response = send_file(Path(current_app.static_folder) / "contest" / "sw.js", mimetype="text/javascript",
-                         max_age=0)
-    response.headers["Cache-Control"] = "no-cache"
-    return response
 
 
 @bp.route("/contest/judge/rounds/<int:round_id>/data.json")
