@@ -124,7 +124,8 @@ def test_scans_kept_offline_are_sent_when_the_network_is_back(server, make_user,
             page.wait_for_selector(".verdict.warn")
             page.wait_for_function("() => document.querySelector('#code').value === ''")
         assert "已暂存在本机" in page.inner_text("#verdict")
-        assert "2" in page.inner_text("#pending")
+        assert page.locator("#pending div").first.inner_text() == "等待网络补发的扫码：2 条"
+        assert page.locator("#pending li").count() == 2
         screenshot(page, "offline-phone")
         db.session.rollback()
         assert db.session.scalars(select(CheckIn)).all() == []  # nothing reached the server
@@ -141,16 +142,62 @@ def test_scans_kept_offline_are_sent_when_the_network_is_back(server, make_user,
         # A reload finds nothing left to send: each scan went exactly once.
         page.reload()
         page.wait_for_timeout(1500)
-        assert page.evaluate("() => localStorage.getItem('summit-checkin-queue')") == "[]"
+        assert page.evaluate("() => localStorage.getItem('summit-queue:checkin')") == "[]"
         # A scan kept for more than a day is not sent at all, and the staff see it refused.
-        page.evaluate("code => localStorage.setItem('summit-checkin-queue', JSON.stringify("
-                      "[{code: code, at: Date.now() - 2 * 86400 * 1000}]))", stale)
+        page.evaluate("code => localStorage.setItem('summit-queue:checkin', JSON.stringify("
+                      "[{id: 'stale-1', at: Date.now() - 2 * 86400 * 1000, group: null, payload: {code: code}}]))",
+                      stale)
         page.reload()
         page.wait_for_function("() => document.querySelector('#sent-later').innerText.includes('已拒收')")
-        assert page.evaluate("() => localStorage.getItem('summit-checkin-queue')") == "[]"
+        assert page.evaluate("() => localStorage.getItem('summit-queue:checkin')") == "[]"
         browser.close()
     db.session.rollback()
     rows = db.session.scalars(select(CheckIn).order_by(CheckIn.id)).all()
     assert [r.status for r in rows] == ["ok", "ok"]  # the stale scan never reached the server
     # Recorded when they were scanned, seconds before the network came back.
     assert all(r.at < back_online - dt.timedelta(seconds=2) for r in rows)
+
+
+def test_door_page_reloaded_offline_opens_and_sends_the_kept_scans(server, browser, make_registration, badge_code,
+                                                                    make_user, db, screenshot):
+    """The phone at the door was opened online once; the Wi-Fi drops, scans are kept, and the
+    page is reloaded without network: it opens (the service worker's copy), lists the kept
+    scans, and sends them once the network is back, each result shown."""
+    from sqlalchemy import select
+
+    from summit.badges.models import CheckIn
+
+    codes = [badge_code(make_registration(name, organisation="中国海洋大学")) for name in ("刘䶮", "吉𠮷")]
+    _, email, password = make_user("checkin")
+    context = browser.new_context(viewport={"width": 390, "height": 844}, locale="zh-CN")
+    page = context.new_page()
+    errors = []
+    page.on("pageerror", lambda exc: errors.append(str(exc)))
+    _login(page, server, email, password)
+    page.goto(server + "/checkin")
+    page.wait_for_selector("html[data-offline=ready]")
+
+    context.set_offline(True)
+    for code in codes:
+        page.keyboard.type(code)
+        page.keyboard.press("Enter")
+        page.wait_for_selector(".verdict.warn")
+        page.wait_for_function("() => document.querySelector('#code').value === ''")
+    page.reload()  # without network
+    page.wait_for_selector("#scan-form")
+    assert page.locator("#pending div").first.inner_text() == "等待网络补发的扫码：2 条"
+    kept = page.locator("#pending li")
+    assert kept.count() == 2 and all(f"…{c[-6:]}" in kept.nth(i).inner_text() for i, c in enumerate(reversed(codes)))
+    screenshot(page, "reloaded-offline-phone")
+    db.session.rollback()
+    assert db.session.scalars(select(CheckIn)).all() == []
+
+    context.set_offline(False)
+    page.wait_for_function("() => document.querySelectorAll('#sent-later li').length === 2", timeout=20000)
+    sent = page.inner_text("#sent-later")
+    assert "刘䶮" in sent and "吉𠮷" in sent and sent.count("签到成功") == 2
+    assert page.is_hidden("#pending")
+    assert errors == []
+    context.close()
+    db.session.rollback()
+    assert [r.status for r in db.session.scalars(select(CheckIn))] == ["ok", "ok"]
