@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections import defaultdict
 
-from flask_babel import gettext as _
+from flask_babel import get_locale, gettext as _
 from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 
@@ -48,7 +48,9 @@ def score_state(round_: Round, judge_id: int | None = None) -> dict:
 
 
 def points_error_text(exc: scoring.ScoringError, round_: Round) -> str:
-    names = {c["key"]: c["name_zh"] for c in round_.rubric}
+    # The criterion is named in the judge's language (the page shows it under that name).
+    english = str(get_locale() or "").startswith("en")
+    names = {c["key"]: c["name_en"] if english and c.get("name_en") else c["name_zh"] for c in round_.rubric}
     name = names.get(exc.params.get("criterion"), exc.params.get("criterion", ""))
     if exc.code == "out_of_range":
         return _("%(name)s: %(points)s is outside 0–%(max)s.", name=name, points=exc.params["points"],

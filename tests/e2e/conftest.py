@@ -78,19 +78,23 @@ def _staff_states():
 @pytest.fixture
 def make_page(browser, live_server, _staff_states):
     """make_page("phone", locale="en") -> a fresh page (own cookies) at that size;
-    make_page("tablet", role="judge") -> the same, logged in as the demo judge (the login
-    form is used once per role and session, then its cookies are reused)."""
+    make_page("tablet", role="judge") -> the same, logged in as the demo judge;
+    make_page("tablet", account=(email, password)) -> logged in as that account (the login
+    form is used once per account and session, then its cookies are reused)."""
     contexts = []
 
-    def make(device: str = "desktop", locale: str = "zh-CN", role: str | None = None):
-        state = None
+    def make(device: str = "desktop", locale: str = "zh-CN", role: str | None = None,
+             account: tuple[str, str] | None = None):
         if role is not None:
-            if role not in _staff_states:
+            account = (DEMO_ACCOUNTS[role], DEMO_PASSWORD)
+        state = None
+        if account is not None:
+            if account[0] not in _staff_states:
                 context, page = _page(browser, live_server, "desktop")
-                _login(page, role)
-                _staff_states[role] = context.storage_state()
+                _login(page, *account)
+                _staff_states[account[0]] = context.storage_state()
                 context.close()
-            state = _staff_states[role]
+            state = _staff_states[account[0]]
         context, page = _page(browser, live_server, device, locale, storage_state=state)
         contexts.append(context)
         return page
@@ -137,10 +141,10 @@ def open_menu(page) -> None:
         page.wait_for_selector("#mainnav.show")
 
 
-def _login(page, role: str):
+def _login(page, email: str, password: str = DEMO_PASSWORD):
     page.goto("/login")
-    page.fill("input[name=email]", DEMO_ACCOUNTS[role])
-    page.fill("input[name=password]", DEMO_PASSWORD)
+    page.fill("input[name=email]", email)
+    page.fill("input[name=password]", password)
     with page.expect_navigation():
         page.locator("main form[method=post] button[type=submit]").click()
     return page
@@ -149,4 +153,4 @@ def _login(page, role: str):
 @pytest.fixture
 def staff_login():
     """staff_login(page, "judge") logs a demo account in through the login form."""
-    return _login
+    return lambda page, role: _login(page, DEMO_ACCOUNTS[role])

@@ -1,214 +1,350 @@
-// Tablet scoring: every change is kept in localStorage first, then sent. Drafts and submissions
-// wait in an outbox until the network returns; each carries a client-generated id, so a retried
-// upload is recognised by the server and never counted twice.
-(function () {
-  "use strict";
-  var cfg = JSON.parse(document.getElementById("cfg").textContent);
-  var T = JSON.parse(document.getElementById("i18n").textContent);
-  var csrf = document.querySelector('meta[name="csrf-token"]').content;
-  var KEY = "contest-r" + cfg.round + ":";
-  var data = load("data"), local = load("local") || {}, outbox = load("outbox") || [];
-  var current = null, draftTimer = null, sending = false, online = navigator.onLine, needLogin = false;
+// The judge's scoring page on a tablet. Every change is kept on the tablet first
+// (kept-scores.js), then sent through the shared offline queue: drafts and submissions wait
+// there until the network returns, each with its own id, so that a retried upload is
+// recognised by the server and never counted twice. The rules of a sheet are in scores.js.
+import { getJson } from "../js/http.js";
+import { keepForOffline } from "../js/offline/shell.js";
+import { format } from "../js/text.js";
+import { draftGroup, loadRound, saveRound, scoreQueue } from "./kept-scores.js";
+import { followStage } from "./score-stage.js";
+import * as rules from "./scores.js";
 
-  function load(k) { try { return JSON.parse(localStorage.getItem(KEY + k)); } catch (e) { return null; } }
-  function save(k, v) { try { localStorage.setItem(KEY + k, JSON.stringify(v)); } catch (e) { /* storage full: still in memory */ } }
-  function uid() {
-    var a = new Uint8Array(16); crypto.getRandomValues(a);
-    return Array.prototype.map.call(a, function (b) { return ("0" + b.toString(16)).slice(-2); }).join("");
+const config = JSON.parse(document.getElementById("cfg").textContent);
+const text = JSON.parse(document.getElementById("i18n").textContent);
+const csrf = document.querySelector('meta[name="csrf-token"]').content;
+const roundId = config.round;
+const judgeId = config.judge;
+const DRAFT_AFTER_MS = 1200;  // a draft is sent once the judge pauses
+
+const panel = document.getElementById("panel");
+const list = document.getElementById("list");
+const net = document.getElementById("net");
+const dialog = document.getElementById("confirm-submit");
+
+let { data, sheets } = loadRound(judgeId, roundId);
+let currentId = null;
+let draftTimer = null;
+let online = navigator.onLine;
+let queueState = { items: [], problem: null };
+
+const queue = scoreQueue({ judgeId, postUrl: config.post, csrf, onChange: queueChanged, onSettled: answerArrived });
+
+function names(criteria) {
+  const lang = document.documentElement.lang || "zh-CN";
+  return new Intl.ListFormat(lang, { style: "long", type: "conjunction" }).format(criteria.map((c) => c.name));
+}
+
+function find(entryId) {
+  return data ? data.entries.find((e) => e.id === entryId) : undefined;
+}
+
+function sheetOf(entryId) {
+  if (!sheets[entryId]) sheets[entryId] = rules.emptySheet();
+  return sheets[entryId];
+}
+
+function keepSheets() {
+  saveRound(judgeId, roundId, { data, sheets });
+}
+
+function queuedFor(entryId) {
+  return rules.queuedFor(queueState.items, roundId, entryId);
+}
+
+function roundClosed() {
+  return !data || data.round.status !== "open";
+}
+
+// ---------------------------------------------------------------- status line and list
+
+function renderNet() {
+  const pending = queueState.items.length;
+  const signedOut = queueState.problem === "login";
+  net.className = `net${online && !signedOut ? "" : " off"}`;
+  net.dataset.pending = String(pending);
+  const word = signedOut ? text.login : (online ? text.online : text.offline);
+  net.textContent = pending ? `${word} · ${format(text.pending, { n: pending })}` : word;
+}
+
+function renderList() {
+  list.replaceChildren();
+  if (!data) return;
+  for (const entry of data.entries) {
+    const status = rules.sheetStatus(sheetOf(entry.id), queuedFor(entry.id));
+    const button = document.createElement("button");
+    button.type = "button";
+    button.className = `${entry.id === currentId ? "cur " : ""}st-${status}`;
+    button.dataset.entry = String(entry.id);
+    button.dataset.status = status;
+    if (entry.id === currentId) button.setAttribute("aria-current", "true");
+    button.textContent = entry.name;
+    const label = document.createElement("span");
+    label.className = "st";
+    label.textContent = text[`status_${status}`];
+    button.append(label);
+    button.addEventListener("click", () => select(entry.id));
+    list.append(button);
   }
-  function $(sel, root) { return (root || document).querySelector(sel); }
-  function fmt(s, n) { return s.replace("{n}", n); }
+}
 
-  function entryState(e) {
-    var l = local[e.id];
-    if (!l) { l = local[e.id] = { values: e.values || {}, comment: e.comment || "", locked: e.locked }; }
-    return l;
-  }
+// ---------------------------------------------------------------- the sheet
 
-  function setNet() {
-    var el = $("#net"), pending = outbox.length;
-    el.className = "net" + (online ? "" : " off");
-    el.textContent = (needLogin ? T.login : online ? T.online : T.offline) + (pending ? " · " + fmt(T.pending, pending) : "");
-    if (needLogin) { el.className = "net off"; }
-  }
+function stateMessage(entry, sheet) {
+  if (sheet.error) return { kind: "err", message: sheet.error };
+  const status = rules.sheetStatus(sheet, queuedFor(entry.id));
+  if (status === "kept") return { kind: "ok", message: text.kept };
+  if (status === "received") return { kind: "ok", message: text.received };
+  if (roundClosed()) return { kind: "", message: text.closed };
+  return { kind: "", message: sheet.savedAt ? text.saved : "" };
+}
 
-  function queue(kind, entryId) {
-    var l = local[entryId];
-    if (kind === "draft") {  // only the latest draft of an entry matters
-      outbox = outbox.filter(function (m) { return !(m.kind === "draft" && m.entry === entryId && !m.sending); });
-    }
-    outbox.push({ client_id: uid(), kind: kind, round: cfg.round, entry: entryId,
-                  values: Object.assign({}, l.values), comment: l.comment });
-    save("outbox", outbox); setNet(); flush();
-  }
+function renderState() {
+  const entry = currentId == null ? undefined : find(currentId);
+  if (!entry) return;
+  const sheet = sheetOf(entry.id);
+  const frozen = sheet.locked || roundClosed();
+  panel.querySelector(".sum").textContent = rules.total(data.criteria, sheet.values);
+  const state = panel.querySelector(".state");
+  const { kind, message } = stateMessage(entry, sheet);
+  state.className = `state${kind ? ` ${kind}` : ""}`;
+  state.textContent = message;
+  panel.querySelectorAll("input[type=range], .ctl button, textarea").forEach((control) => {
+    control.disabled = frozen;
+  });
+  panel.querySelector(".submit").disabled = frozen;
+}
 
-  function flush() {
-    if (sending || !outbox.length) { return; }
-    sending = true;
-    var msg = outbox[0]; msg.sending = true;
-    fetch(cfg.post, { method: "POST", credentials: "same-origin",
-      headers: { "Content-Type": "application/json", "X-CSRFToken": csrf, "Accept": "application/json" },
-      body: JSON.stringify(msg) })
-      .then(function (r) { return r.json().catch(function () { return {}; }).then(function (b) { return [r.status, b]; }); })
-      .then(function (res) {
-        var status = res[0], body = res[1];
-        online = true;
-        // Kept for later: server trouble, an expired login or form token (the login page answers
-        // with HTML, not JSON). The outbox survives a reload, so logging in again sends it.
-        if (status >= 500 || status === 400 || status === 401 || (status < 400 && !body.ok)) {
-          if (status < 500) { needLogin = true; }
-          throw new Error("retry");
-        }
-        needLogin = false;
-        outbox.shift(); save("outbox", outbox);
-        var l = local[msg.entry];
-        if (status >= 400 && l) {
-          if (status === 409) { l.locked = body.code === "locked"; l.error = body.error; }
-          else if (msg.kind === "submit") { l.locked = false; l.error = body.error; }
-          else { l.error = body.error; }
-        } else if (l) { l.error = null; if (msg.kind === "submit") { l.locked = true; l.sent = true; } else { l.savedAt = Date.now(); } }
-        save("local", local);
-        sending = false; setNet(); renderList(); if (current === msg.entry) { renderState(); }
-        flush();
-      })
-      .catch(function () {
-        msg.sending = false; sending = false; online = needLogin; setNet();
-        setTimeout(flush, 4000);
-      });
-  }
+function queueDraft(entryId) {
+  clearTimeout(draftTimer);
+  draftTimer = setTimeout(() => {
+    const sheet = sheetOf(entryId);
+    const group = draftGroup(roundId, entryId);
+    queue.add({ kind: "draft", round: roundId, entry: entryId, values: { ...sheet.values }, comment: sheet.comment },
+              { group, supersedes: [group] });
+  }, DRAFT_AFTER_MS);
+}
 
-  function renderList() {
-    var nav = $("#list"); nav.textContent = "";
-    if (!data) { return; }
-    if (!data.entries.length) { $("#panel").innerHTML = "<p class='muted'>" + T.none + "</p>"; return; }
-    data.entries.forEach(function (e) {
-      var l = entryState(e), b = document.createElement("button");
-      var started = Object.keys(l.values).length > 0;
-      b.type = "button";
-      b.className = (e.id === current ? "cur " : "") + (l.locked ? "done" : started ? "draft" : "");
-      b.textContent = e.name;
-      var s = document.createElement("span"); s.className = "st";
-      s.textContent = l.locked ? T.done : started ? T.draft : T.todo; b.appendChild(s);
-      b.onclick = function () { select(e.id); };
-      nav.appendChild(b);
-    });
-  }
+function criterionControl(entry, criterion) {
+  // The sheet is looked up at each use: an answer from the server replaces the object.
+  const points = () => sheetOf(entry.id).values[criterion.key];
+  const node = document.getElementById("t-criterion").content.cloneNode(true);
+  const id = `crit-${criterion.key}`;
+  const label = node.querySelector(".name");
+  label.textContent = criterion.name + (criterion.weight !== 1 ? ` ×${criterion.weight}` : "");
+  label.htmlFor = id;
+  node.querySelector(".cmax").textContent = criterion.max;
+  node.querySelector(".crit-desc").textContent = criterion.description || "";
+  const box = node.querySelector(".crit");
+  box.dataset.criterion = criterion.key;
+  const range = node.querySelector("input");
+  const output = node.querySelector(".val");
+  range.id = id;
+  range.max = criterion.max;
+  output.htmlFor = id;
+  const minus = node.querySelector(".minus");
+  const plus = node.querySelector(".plus");
+  minus.setAttribute("aria-label", format(text.less, { name: criterion.name }));
+  plus.setAttribute("aria-label", format(text.more, { name: criterion.name }));
 
-  function find(id) { return data.entries.filter(function (e) { return e.id === id; })[0]; }
-
-  function total(l) {
-    return data.criteria.reduce(function (s, c) { var v = l.values[c.key]; return s + (v == null ? 0 : v * c.weight); }, 0);
-  }
-
-  function renderState() {
-    var e = find(current); if (!e) { return; }
-    var l = local[e.id], panel = $("#panel"), closed = data.round.status !== "open";
-    $(".sum", panel).textContent = Math.round(total(l) * 100) / 100;
-    var st = $(".state", panel);
-    st.className = "state" + (l.error ? " err" : l.locked ? " ok" : "");
-    st.textContent = l.error || (l.locked ? (l.sent || e.locked ? T.locked : T.queued) : closed ? T.closed : l.savedAt ? T.saved : "");
-    panel.querySelectorAll("input[type=range],.ctl button,textarea").forEach(function (x) { x.disabled = l.locked || closed; });
-    $(".submit", panel).disabled = l.locked || closed;
-  }
-
-  function select(id) {
-    current = id; var e = find(id), l = entryState(e), panel = $("#panel");
-    panel.textContent = "";
-    panel.appendChild(document.getElementById("t-entry").content.cloneNode(true));
-    $(".title", panel).textContent = e.name;
-    $(".meta", panel).textContent = [e.organisation, e.field].filter(Boolean).join(" · ");
-    $(".summary .text", panel).textContent = e.summary;
-    var plan = $(".plan", panel); if (e.plan) { plan.href = e.plan; } else { plan.remove(); }
-    var video = $(".video", panel); if (/^https?:\/\//.test(e.video || "")) { video.href = e.video; } else { video.remove(); }
-    $(".max", panel).textContent = data.criteria.reduce(function (s, c) { return s + c.max * c.weight; }, 0);
-    $("input[name=entry_id]", panel).value = e.id;
-    var box = $(".criteria", panel);
-    data.criteria.forEach(function (c) {
-      var node = document.getElementById("t-criterion").content.cloneNode(true);
-      $(".name", node).textContent = c.name + (c.weight !== 1 ? " ×" + c.weight : "");
-      $(".cmax", node).textContent = c.max;
-      $(".crit-desc", node).textContent = c.description || "";
-      var range = $("input", node), out = $(".val", node);
-      range.max = c.max;
-      function show() { var v = l.values[c.key]; out.textContent = v == null ? "–" : v; range.value = v == null ? 0 : v; }
-      function set(v) {
-        v = Math.max(0, Math.min(c.max, v));  // bounded by the criterion's maximum
-        l.values[c.key] = v; l.error = null; l.savedAt = null; save("local", local); show(); renderState();
-        clearTimeout(draftTimer); draftTimer = setTimeout(function () { queue("draft", e.id); }, 1200);
-        renderList();
-      }
-      range.oninput = function () { set(Number(range.value)); };
-      $(".minus", node).onclick = function () { set((l.values[c.key] || 0) - 1); };
-      $(".plus", node).onclick = function () { set(l.values[c.key] == null ? c.max : l.values[c.key] + 1); };
-      box.appendChild(node); show();
-    });
-    var comment = $("#comment", panel); comment.value = l.comment || "";
-    comment.oninput = function () {
-      l.comment = comment.value; save("local", local);
-      clearTimeout(draftTimer); draftTimer = setTimeout(function () { queue("draft", e.id); }, 1500);
-    };
-    $(".submit", panel).onclick = function () {
-      var missing = data.criteria.some(function (c) { return l.values[c.key] == null; });
-      if (missing) { l.error = T.incomplete; renderState(); return; }
-      if (!confirm(T.confirm)) { return; }
-      clearTimeout(draftTimer);
-      outbox = outbox.filter(function (m) { return !(m.kind === "draft" && m.entry === e.id && !m.sending); });
-      l.locked = true; l.error = null; save("local", local);
-      queue("submit", e.id); renderState(); renderList();
-    };
-    renderState(); renderList();
+  function show() {
+    const given = points();
+    const unscored = given == null;
+    output.textContent = unscored ? "–" : given;
+    // An unscored slider shows no thumb and sits in the middle: nothing suggests a value.
+    range.value = unscored ? rules.middle(criterion) : given;
+    range.classList.toggle("unscored", unscored);
+    if (unscored) range.setAttribute("aria-valuetext", text.unscored);
+    else range.removeAttribute("aria-valuetext");
   }
 
-  function start(fresh) {
-    if (fresh) {
-      // The server's view wins for locks (an organizer may have unlocked); local drafts not yet sent win for values.
-      fresh.entries.forEach(function (e) {
-        var l = local[e.id], waiting = outbox.some(function (m) { return m.entry === e.id; });
-        if (!l || (!waiting && !l.locked)) { local[e.id] = { values: e.values || {}, comment: e.comment || "", locked: e.locked }; }
-        else if (!waiting) { l.locked = e.locked; l.values = e.values || {}; }
-      });
-      data = fresh; save("data", data); save("local", local);
-    }
-    if (!data) { return; }
+  function set(value) {
+    const sheet = sheetOf(entry.id);
+    sheet.values[criterion.key] = rules.clamp(value, criterion);
+    sheet.error = null;
+    sheet.savedAt = null;
+    box.classList.remove("missing");
+    keepSheets();
+    show();
+    renderState();
     renderList();
-    if (current == null && data.entries.length) { select(data.entries[0].id); }
-    else if (current != null) { select(current); }
+    queueDraft(entry.id);
   }
 
-  fetch(cfg.data, { credentials: "same-origin", headers: { "Accept": "application/json" } })
-    .then(function (r) { if (!r.ok) { throw new Error(r.status); } return r.json(); })
-    .then(start).catch(function () { online = false; setNet(); start(null); });
+  range.addEventListener("input", () => set(Number(range.value)));
+  // A tap on an unscored slider right where its hidden thumb sits changes no value, so it
+  // fires no "input": it still scores the criterion.
+  range.addEventListener("click", () => { if (points() == null) set(Number(range.value)); });
+  minus.addEventListener("click", () => set(rules.step(points(), -1, criterion)));
+  plus.addEventListener("click", () => set(rules.step(points(), 1, criterion)));
+  show();
+  return node;
+}
 
-  if ("serviceWorker" in navigator && cfg.sw) {  // only in secure contexts (HTTPS, localhost)
-    navigator.serviceWorker.register(cfg.sw, { scope: cfg.scope }).catch(function () {});
-  }
-  window.addEventListener("online", function () { online = true; setNet(); flush(); });
-  window.addEventListener("offline", function () { online = false; setNet(); });
-  setInterval(flush, 15000);
-  setNet(); flush();
+// Refused on the tablet, before anything is sent: the criteria still unscored are named and
+// marked, and the first one has the focus.
+function refuseIncomplete(unscored) {
+  const state = panel.querySelector(".state");
+  state.className = "state err";
+  state.textContent = format(text.incomplete, { names: names(unscored) });
+  const keys = new Set(unscored.map((c) => c.key));
+  panel.querySelectorAll(".crit").forEach((box) => box.classList.toggle("missing", keys.has(box.dataset.criterion)));
+  const first = panel.querySelector(`#crit-${unscored[0].key}`);
+  first.scrollIntoView({ block: "center" });
+  first.focus();
+}
 
-  // The roadshow: follow the entry on stage and show its countdown.
-  if (cfg.kind === "roadshow") {
-    var shown = null;
-    var poll = function () {
-      fetch(cfg.stage, { credentials: "same-origin", cache: "no-store" }).then(function (r) { return r.json(); }).then(function (s) {
-        var bar = $("#stage");
-        if (!s.item) { bar.hidden = true; return; }
-        bar.hidden = false;
-        $("#stage-title").textContent = s.item.title;
-        var ph = s.phase, clock = $("#stage-clock");
-        $("#stage-phase").textContent = ph ? (T[ph.name] || ph.name) : "";
-        if (ph) {
-          var left = ph.remaining, a = Math.abs(left);
-          clock.textContent = (left < 0 ? "−" : "") + Math.floor(a / 60) + ":" + ("0" + a % 60).slice(-2);
-          clock.className = "clock" + (left < 0 ? " over" : "");
-        } else { clock.textContent = ""; }
-        var key = s.kind + ":" + s.id;
-        if (s.kind === "entry" && s.context.round_id === cfg.round && key !== shown && $("#follow").checked && data && find(s.id)) {
-          shown = key; select(s.id);
-        }
-      }).catch(function () {});
-    };
-    poll(); setInterval(poll, 2000);
+function askToSubmit(entry, sheet) {
+  const rows = dialog.querySelector("tbody");
+  rows.replaceChildren(...data.criteria.map((criterion) => {
+    const row = document.createElement("tr");
+    const name = document.createElement("th");
+    name.scope = "row";
+    name.textContent = criterion.name + (criterion.weight !== 1 ? ` ×${criterion.weight}` : "");
+    const points = document.createElement("td");
+    points.textContent = `${sheet.values[criterion.key]} / ${criterion.max}`;
+    row.append(name, points);
+    return row;
+  }));
+  dialog.querySelector(".confirm-entry").textContent = entry.name;
+  dialog.querySelector(".confirm-total").textContent =
+    `${rules.total(data.criteria, sheet.values)} / ${rules.maxTotal(data.criteria)}`;
+  dialog.returnValue = "";
+  dialog.showModal();
+}
+
+function submit(entryId) {
+  const sheet = sheetOf(entryId);
+  clearTimeout(draftTimer);
+  sheet.locked = true;
+  sheet.error = null;
+  keepSheets();
+  queue.add({ kind: "submit", round: roundId, entry: entryId, values: { ...sheet.values }, comment: sheet.comment },
+            { group: `submit:${roundId}:${entryId}`, supersedes: [draftGroup(roundId, entryId)] });
+  renderState();
+  renderList();
+}
+
+function select(entryId) {
+  const entry = find(entryId);
+  if (!entry) return false;
+  currentId = entryId;
+  panel.replaceChildren(document.getElementById("t-entry").content.cloneNode(true));
+  panel.querySelector(".title").textContent = entry.name;
+  panel.querySelector(".meta").textContent = [entry.organisation, entry.field].filter(Boolean).join(" · ");
+  panel.querySelector(".summary .text").textContent = entry.summary;
+  const plan = panel.querySelector(".plan");
+  if (entry.plan) plan.href = entry.plan;
+  else plan.remove();
+  const video = panel.querySelector(".video");
+  if (/^https?:\/\//.test(entry.video || "")) video.href = entry.video;
+  else video.remove();
+  panel.querySelector(".max").textContent = rules.maxTotal(data.criteria);
+  panel.querySelector("input[name=entry_id]").value = entry.id;
+  panel.querySelector(".criteria").append(...data.criteria.map((c) => criterionControl(entry, c)));
+  const comment = panel.querySelector("#comment");
+  comment.value = sheetOf(entryId).comment || "";
+  comment.addEventListener("input", () => {
+    sheetOf(entryId).comment = comment.value;
+    keepSheets();
+    queueDraft(entry.id);
+  });
+  panel.querySelector(".submit").addEventListener("click", () => {
+    const sheet = sheetOf(entryId);
+    const unscored = rules.missing(data.criteria, sheet.values);
+    if (unscored.length) refuseIncomplete(unscored);
+    else askToSubmit(entry, sheet);
+  });
+  renderState();
+  renderList();
+  return true;
+}
+
+// ---------------------------------------------------------------- the queue and the server
+
+dialog.addEventListener("close", () => {
+  if (dialog.returnValue === "submit" && currentId != null) submit(currentId);
+});
+
+function queueChanged(state) {
+  queueState = state;
+  if (state.problem === "offline") online = false;
+  renderNet();
+  renderList();
+  renderState();
+}
+
+function answerArrived() {
+  online = true;
+  sheets = loadRound(judgeId, roundId).sheets;  // the answer was kept there
+  renderNet();
+  renderList();
+  renderState();
+}
+
+// Uploads kept by the page before it shared the queue with the check-in page.
+function adoptOldOutbox() {
+  const prefix = `contest-r${roundId}:`;
+  try {
+    const outbox = JSON.parse(localStorage.getItem(`${prefix}outbox`)) || [];
+    const local = JSON.parse(localStorage.getItem(`${prefix}local`));
+    for (const old of outbox) {
+      if (!old || !old.entry || !old.kind) continue;
+      queue.add({ kind: old.kind, round: roundId, entry: old.entry, values: old.values || {}, comment: old.comment || "" },
+                { id: old.client_id || undefined });
+    }
+    if (local && !Object.keys(sheets).length) {
+      for (const [entryId, old] of Object.entries(local)) {
+        sheets[entryId] = { ...rules.emptySheet(), values: old.values || {}, comment: old.comment || "",
+                            locked: Boolean(old.locked) };
+      }
+      keepSheets();
+    }
+    ["outbox", "local", "data"].forEach((name) => localStorage.removeItem(prefix + name));
+  } catch {
+    /* nothing readable kept */
   }
-})();
+}
+
+function start(fresh) {
+  if (fresh) {
+    const waiting = queue.items.filter((i) => i.payload.round === roundId).map((i) => i.payload.entry);
+    sheets = rules.mergeServer(sheets, fresh.entries, waiting);
+    data = fresh;
+    keepSheets();
+  }
+  renderNet();
+  if (!data) {
+    panel.querySelector("p").textContent = text.unavailable;
+    return;
+  }
+  if (!data.entries.length) {
+    const none = document.createElement("p");
+    none.className = "muted";
+    none.textContent = text.none;
+    panel.replaceChildren(none);
+    return;
+  }
+  if (currentId == null || !select(currentId)) select(data.entries[0].id);
+}
+
+async function loadFromServer() {
+  try {
+    const { status, data: fresh } = await getJson(config.data);
+    if (status !== 200 || !fresh) throw new Error(String(status));
+    start(fresh);
+  } catch {
+    online = false;
+    start(null);
+  }
+}
+
+window.addEventListener("online", () => { online = true; renderNet(); });
+window.addEventListener("offline", () => { online = false; renderNet(); });
+
+adoptOldOutbox();
+queue.start();
+loadFromServer();
+if (config.kind === "roadshow") {
+  followStage({ url: config.stage, roundId, text, onEntry: (entryId) => select(entryId) });
+}
+keepForOffline({ worker: config.worker, scope: config.scope, urls: [config.data] });
