@@ -6,13 +6,19 @@ from __future__ import annotations
 
 import os
 import re
+import tempfile
 from pathlib import Path
 
 import pytest
 
 CHROMIUM = os.environ.get("SUMMIT_CHROMIUM", "/usr/bin/chromium")
+# The fake camera plays whatever video the fake_camera fixture last wrote (Chromium opens the
+# file when a page starts the camera), so one browser serves every test.
+CAMERA_VIDEO = Path(tempfile.gettempdir()) / f"summit-e2e-camera-{os.getpid()}.y4m"
 CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking",
-                 "--disable-component-update", "--disable-sync"]
+                 "--disable-component-update", "--disable-sync",
+                 "--use-fake-ui-for-media-stream", "--use-fake-device-for-media-stream",
+                 f"--use-file-for-fake-video-capture={CAMERA_VIDEO}"]
 SCREENSHOTS = Path(__file__).resolve().parents[2] / "artifacts" / "screenshots"
 DEVICES = {
     "phone": {"viewport": {"width": 390, "height": 844}, "is_mobile": True, "has_touch": True,
@@ -46,6 +52,26 @@ def browser():
         browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS, headless=True)
         yield browser
         browser.close()
+
+
+@pytest.fixture
+def fake_camera():
+    """fake_camera(text): the browser's camera shows a QR code of `text` from then on."""
+
+    def show(text: str) -> None:
+        import qrcode
+        from PIL import Image
+
+        frame = Image.new("L", (640, 480), 255)
+        frame.paste(qrcode.make(text, box_size=10, border=4).convert("L").resize((360, 360)), (140, 60))
+        y, u, v = frame.convert("RGB").convert("YCbCr").split()
+        with open(CAMERA_VIDEO, "wb") as fh:
+            fh.write(b"YUV4MPEG2 W640 H480 F10:1 Ip A1:1 C420jpeg\n")
+            for _ in range(10):
+                fh.write(b"FRAME\n" + y.tobytes() + u.resize((320, 240)).tobytes() + v.resize((320, 240)).tobytes())
+
+    yield show
+    CAMERA_VIDEO.unlink(missing_ok=True)
 
 
 def _page(browser, live_server, device: str, locale: str = "zh-CN", storage_state=None):

@@ -1,15 +1,14 @@
 """The door in a real browser: a keyboard-wedge scanner, and the camera decoding a QR code
 (Chromium's fake camera plays a video of a badge's QR code; jsQR decodes it where the browser
-has no BarcodeDetector)."""
+has no BarcodeDetector). Each test runs its own server on its own database, in the shared
+browser of conftest.py."""
 from __future__ import annotations
 
-import shutil
 import threading
 
 import pytest
 
 pytestmark = pytest.mark.e2e
-CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
 
 
 @pytest.fixture
@@ -30,23 +29,19 @@ def server(app, database_url):
     srv.shutdown()
 
 
-def _y4m(code: str, path) -> None:
-    import qrcode
-    from PIL import Image
+@pytest.fixture
+def phone(browser, server):
+    """phone(**options) -> (context, page): a phone-sized page of its own in the shared browser."""
+    contexts = []
 
-    frame = Image.new("L", (640, 480), 255)
-    frame.paste(qrcode.make(code, box_size=10, border=4).convert("L").resize((360, 360)), (140, 60))
-    y, u, v = frame.convert("RGB").convert("YCbCr").split()
-    with open(path, "wb") as fh:
-        fh.write(b"YUV4MPEG2 W640 H480 F10:1 Ip A1:1 C420jpeg\n")
-        for _ in range(10):
-            fh.write(b"FRAME\n" + y.tobytes() + u.resize((320, 240)).tobytes() + v.resize((320, 240)).tobytes())
+    def open_page(**options):
+        context = browser.new_context(viewport={"width": 390, "height": 844}, locale="zh-CN", **options)
+        contexts.append(context)
+        return context, context.new_page()
 
-
-def _browser(p, *extra):
-    return p.chromium.launch(executable_path=CHROMIUM, args=[
-        "--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
-        "--disable-sync", *extra])
+    yield open_page
+    for context in contexts:
+        context.close()
 
 
 def _login(page, base, email, password):
@@ -57,49 +52,41 @@ def _login(page, base, email, password):
     page.wait_for_load_state()
 
 
-def test_wedge_scanner_camera_and_undo(server, make_user, make_registration, badge_code, tmp_path):
-    playwright = pytest.importorskip("playwright.sync_api")
+def test_wedge_scanner_camera_and_undo(server, phone, fake_camera, make_user, make_registration, badge_code):
     wedge = badge_code(make_registration("刘䶮", organisation="中国海洋大学"))
     camera = badge_code(make_registration("王㛃", organisation="青岛大学"))
     _, email, password = make_user("checkin")
-    video = tmp_path / "qr.y4m"
-    _y4m(camera, video)
-    with playwright.sync_playwright() as p:
-        browser = _browser(p, "--use-fake-ui-for-media-stream", "--use-fake-device-for-media-stream",
-                           f"--use-file-for-fake-video-capture={video}")
-        context = browser.new_context(viewport={"width": 390, "height": 844}, locale="zh-CN", permissions=["camera"])
-        page = context.new_page()
-        outside = []
-        page.on("request", lambda r: outside.append(r.url) if not r.url.startswith(server) else None)
-        _login(page, server, email, password)
-        page.goto(server + "/checkin")
-        # The scanner types into whatever has focus: the code field must have it.
-        page.keyboard.type(wedge)
-        page.keyboard.press("Enter")
-        page.wait_for_selector(".verdict.ok")
-        assert "签到成功" in page.inner_text("#verdict") and "刘䶮" in page.inner_text("#verdict")
-        page.keyboard.type(wedge)
-        page.keyboard.press("Enter")
-        page.wait_for_selector(".verdict.bad")
-        assert "已签到过" in page.inner_text("#verdict")
-        page.keyboard.type("QSNOTAREALCODE")
-        page.keyboard.press("Enter")
-        page.wait_for_function("() => document.querySelector('#verdict').innerText.includes('无效二维码')")
+    fake_camera(camera)
+    _context, page = phone(permissions=["camera"])
+    outside = []
+    page.on("request", lambda r: outside.append(r.url) if not r.url.startswith(server) else None)
+    _login(page, server, email, password)
+    page.goto(server + "/checkin")
+    # The scanner types into whatever has focus: the code field must have it.
+    page.keyboard.type(wedge)
+    page.keyboard.press("Enter")
+    page.wait_for_selector(".verdict.ok")
+    assert "签到成功" in page.inner_text("#verdict") and "刘䶮" in page.inner_text("#verdict")
+    page.keyboard.type(wedge)
+    page.keyboard.press("Enter")
+    page.wait_for_selector(".verdict.bad")
+    assert "已签到过" in page.inner_text("#verdict")
+    page.keyboard.type("QSNOTAREALCODE")
+    page.keyboard.press("Enter")
+    page.wait_for_function("() => document.querySelector('#verdict').innerText.includes('无效二维码')")
 
-        page.click("#camera-btn")
-        page.wait_for_function("() => document.querySelector('#verdict').innerText.includes('王㛃')", timeout=20000)
-        assert "签到成功" in page.inner_text("#verdict")
-        page.click("#undo-btn")
-        page.wait_for_function("() => document.querySelector('#verdict').innerText.includes('已撤销签到')")
-        assert outside == []
-        browser.close()
+    page.click("#camera-btn")
+    page.wait_for_function("() => document.querySelector('#verdict').innerText.includes('王㛃')", timeout=20000)
+    assert "签到成功" in page.inner_text("#verdict")
+    page.click("#undo-btn")
+    page.wait_for_function("() => document.querySelector('#verdict').innerText.includes('已撤销签到')")
+    assert outside == []
 
 
-def test_scans_kept_offline_are_sent_when_the_network_is_back(server, make_user, make_registration, badge_code, db,
-                                                              screenshot):
+def test_scans_kept_offline_are_sent_when_the_network_is_back(server, phone, make_user, make_registration, badge_code,
+                                                              db, screenshot):
     """Venue Wi-Fi drops: the scan is kept on the phone, survives nothing being answered, and is
     sent and recorded at the moment it was made once the network is back."""
-    playwright = pytest.importorskip("playwright.sync_api")
     import datetime as dt
 
     from sqlalchemy import select
@@ -111,46 +98,42 @@ def test_scans_kept_offline_are_sent_when_the_network_is_back(server, make_user,
     second = badge_code(make_registration("吉𠮷", organisation="青岛大学"))
     stale = badge_code(make_registration("王㛃", organisation="青岛科技大学"))
     _, email, password = make_user("checkin")
-    with playwright.sync_playwright() as p:
-        browser = _browser(p)
-        context = browser.new_context(viewport={"width": 390, "height": 844}, locale="zh-CN")
-        page = context.new_page()
-        _login(page, server, email, password)
-        page.goto(server + "/checkin")
-        context.set_offline(True)
-        for code in (first, second):
-            page.keyboard.type(code)
-            page.keyboard.press("Enter")
-            page.wait_for_selector(".verdict.warn")
-            page.wait_for_function("() => document.querySelector('#code').value === ''")
-        assert "已暂存在本机" in page.inner_text("#verdict")
-        assert page.locator("#pending div").first.inner_text() == "等待网络补发的扫码：2 条"
-        assert page.locator("#pending li").count() == 2
-        screenshot(page, "offline-phone")
-        db.session.rollback()
-        assert db.session.scalars(select(CheckIn)).all() == []  # nothing reached the server
-        page.wait_for_timeout(3000)
-        back_online = utcnow()
-        context.set_offline(False)
-        page.wait_for_function("() => document.querySelectorAll('#sent-later li').length === 2", timeout=20000)
-        sent = page.inner_text("#sent-later")
-        assert "刘䶮" in sent and "吉𠮷" in sent and sent.count("签到成功") == 2
-        assert page.is_hidden("#pending")
-        page.wait_for_selector(".verdict.idle")
-        assert "请扫码" in page.inner_text("#verdict")
-        screenshot(page, "back-online-phone")
-        # A reload finds nothing left to send: each scan went exactly once.
-        page.reload()
-        page.wait_for_timeout(1500)
-        assert page.evaluate("() => localStorage.getItem('summit-queue:checkin')") == "[]"
-        # A scan kept for more than a day is not sent at all, and the staff see it refused.
-        page.evaluate("code => localStorage.setItem('summit-queue:checkin', JSON.stringify("
-                      "[{id: 'stale-1', at: Date.now() - 2 * 86400 * 1000, group: null, payload: {code: code}}]))",
-                      stale)
-        page.reload()
-        page.wait_for_function("() => document.querySelector('#sent-later').innerText.includes('已拒收')")
-        assert page.evaluate("() => localStorage.getItem('summit-queue:checkin')") == "[]"
-        browser.close()
+    context, page = phone()
+    _login(page, server, email, password)
+    page.goto(server + "/checkin")
+    context.set_offline(True)
+    for code in (first, second):
+        page.keyboard.type(code)
+        page.keyboard.press("Enter")
+        page.wait_for_selector(".verdict.warn")
+        page.wait_for_function("() => document.querySelector('#code').value === ''")
+    assert "已暂存在本机" in page.inner_text("#verdict")
+    assert page.locator("#pending div").first.inner_text() == "等待网络补发的扫码：2 条"
+    assert page.locator("#pending li").count() == 2
+    screenshot(page, "offline-phone")
+    db.session.rollback()
+    assert db.session.scalars(select(CheckIn)).all() == []  # nothing reached the server
+    page.wait_for_timeout(3000)
+    back_online = utcnow()
+    context.set_offline(False)
+    page.wait_for_function("() => document.querySelectorAll('#sent-later li').length === 2", timeout=20000)
+    sent = page.inner_text("#sent-later")
+    assert "刘䶮" in sent and "吉𠮷" in sent and sent.count("签到成功") == 2
+    assert page.is_hidden("#pending")
+    page.wait_for_selector(".verdict.idle")
+    assert "请扫码" in page.inner_text("#verdict")
+    screenshot(page, "back-online-phone")
+    # A reload finds nothing left to send: each scan went exactly once.
+    page.reload()
+    page.wait_for_timeout(1500)
+    assert page.evaluate("() => localStorage.getItem('summit-queue:checkin')") == "[]"
+    # A scan kept for more than a day is not sent at all, and the staff see it refused.
+    page.evaluate("code => localStorage.setItem('summit-queue:checkin', JSON.stringify("
+                  "[{id: 'stale-1', at: Date.now() - 2 * 86400 * 1000, group: null, payload: {code: code}}]))",
+                  stale)
+    page.reload()
+    page.wait_for_function("() => document.querySelector('#sent-later').innerText.includes('已拒收')")
+    assert page.evaluate("() => localStorage.getItem('summit-queue:checkin')") == "[]"
     db.session.rollback()
     rows = db.session.scalars(select(CheckIn).order_by(CheckIn.id)).all()
     assert [r.status for r in rows] == ["ok", "ok"]  # the stale scan never reached the server
@@ -158,7 +141,7 @@ def test_scans_kept_offline_are_sent_when_the_network_is_back(server, make_user,
     assert all(r.at < back_online - dt.timedelta(seconds=2) for r in rows)
 
 
-def test_door_page_reloaded_offline_opens_and_sends_the_kept_scans(server, browser, make_registration, badge_code,
+def test_door_page_reloaded_offline_opens_and_sends_the_kept_scans(server, phone, make_registration, badge_code,
                                                                     make_user, db, screenshot):
     """The phone at the door was opened online once; the Wi-Fi drops, scans are kept, and the
     page is reloaded without network: it opens (the service worker's copy), lists the kept
@@ -169,8 +152,7 @@ def test_door_page_reloaded_offline_opens_and_sends_the_kept_scans(server, brows
 
     codes = [badge_code(make_registration(name, organisation="中国海洋大学")) for name in ("刘䶮", "吉𠮷")]
     _, email, password = make_user("checkin")
-    context = browser.new_context(viewport={"width": 390, "height": 844}, locale="zh-CN")
-    page = context.new_page()
+    context, page = phone()
     errors = []
     page.on("pageerror", lambda exc: errors.append(str(exc)))
     _login(page, server, email, password)
@@ -198,6 +180,5 @@ def test_door_page_reloaded_offline_opens_and_sends_the_kept_scans(server, brows
     assert "刘䶮" in sent and "吉𠮷" in sent and sent.count("签到成功") == 2
     assert page.is_hidden("#pending")
     assert errors == []
-    context.close()
     db.session.rollback()
     assert [r.status for r in db.session.scalars(select(CheckIn))] == ["ok", "ok"]
