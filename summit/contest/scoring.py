@@ -83,7 +83,7 @@ def check_points(criteria: list[dict], values: dict, *, complete: bool = True, w
     for cid, points in values.items():
         if cid not in known:
             raise ScoringError("unknown_criterion", f"{where}unknown criterion {cid!r}", criterion=cid)
-        if points is None and not complete:
+        if points is None:  # unscored: refused below when the sheet must be complete
             continue
         top = known[cid]["max"]
         if not _number(points):

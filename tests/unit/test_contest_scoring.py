@@ -63,7 +63,8 @@ def test_ties_broken_by_criteria_order_then_shared():
 
 @pytest.mark.parametrize("values,code", [
     ({"a": 11, "b": 0}, "out_of_range"), ({"a": -1, "b": 0}, "out_of_range"),
-    ({"a": 1}, "missing_points"), ({"a": 1, "b": 1, "c": 1}, "unknown_criterion"),
+    ({"a": 1}, "missing_points"), ({"a": 1, "b": None}, "missing_points"),
+    ({"a": 1, "b": 1, "c": 1}, "unknown_criterion"),
     ({"a": "7", "b": 1}, "not_a_number"), ({"a": True, "b": 1}, "not_a_number"),
 ])
 def test_bad_points_refused(values, code):

@@ -70,6 +70,27 @@ def test_points_out_of_range_refused_with_a_clear_message(client, db, contest, a
     assert db.session.scalar(select(func.count()).select_from(ScoreEvent)) == 0
 
 
+def test_submission_with_an_unscored_criterion_is_refused_naming_it(client, db, contest, add_entry, panel):
+    """A tablet that skipped the page's own check (or an older page) cannot submit a sheet with
+    a criterion left unscored: the refusal names it in the judge's language, and nothing is
+    recorded."""
+    entry = add_entry()
+    rid = final_round(db).id
+    login_as(client, *panel[0][1:])
+    unscored_market = {k: v for k, v in GOOD.items() if k != "market"}
+    r = send(client, rid, entry.id, "submit", unscored_market, "m-1")
+    assert r.status_code == 422 and r.json["field"] == "market"
+    assert r.json["error"] == "市场前景 尚未打分。"
+    r = client.post("/contest/judge/scores", headers={"Accept-Language": "en"}, content_type="application/json",
+                    data=json.dumps({"round": rid, "entry": entry.id, "kind": "submit", "client_id": "m-2",
+                                     "values": dict(GOOD, team=None)}))
+    assert r.status_code == 422 and r.json["error"] == "Team has no points yet."
+    # A draft may leave criteria unscored: it is not a submission.
+    assert send(client, rid, entry.id, "draft", unscored_market, "m-3").status_code == 201
+    db.session.rollback()
+    assert db.session.scalar(select(func.count()).select_from(ScoreEvent).where(ScoreEvent.kind == "submit")) == 0
+
+
 def test_unlock_only_by_organizer_and_logged(client, app, db, contest, add_entry, panel, make_user):
     entry = add_entry()
     round_ = final_round(db)
