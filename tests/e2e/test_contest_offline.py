@@ -314,11 +314,15 @@ def test_the_judges_lists_tell_kept_from_received(live_server, make_page, new_ju
     assert kept.locator(".st").inner_text() == "已存本平板，待发送"
     screenshot(page, "list-kept-and-received")
 
-    # The list of rounds, opened without network, says what waits on the tablet.
+    # The list of rounds, opened without network, says what waits on the tablet, beside what
+    # the server had received when the network was last there.
     page.goto("/contest/judge")
     line = page.locator(f"a[data-round='{judge.round_id}'] .kept")
     expect(line).to_have_text("1 份已存本平板，待发送")
+    count = page.locator(f"a[data-round='{judge.round_id}'] .received")
+    expect(count).to_have_text(f"已收到 1 / {len(judge.entries)}")
     screenshot(page, "rounds-offline")
-    page.context.set_offline(False)
+    page.context.set_offline(False)  # the list sends it
     assert wait_until(lambda: len(submits(live_server, judge)) == 2)
     expect(line).to_be_hidden()
+    expect(count).to_have_text(f"已收到 2 / {len(judge.entries)}")

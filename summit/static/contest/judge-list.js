@@ -1,7 +1,7 @@
 // The judge's list of rounds: next to what the server has received, how many submissions wait
 // on this tablet; they are sent from here too. Every round's page and entries are kept for
 // offline use, so that a round opens without network even if it was not opened before.
-import { keepForOffline } from "../js/offline/shell.js";
+import { keepForOffline, refreshKept } from "../js/offline/shell.js";
 import { format } from "../js/text.js";
 import { scoreQueue } from "./kept-scores.js";
 
@@ -24,6 +24,7 @@ function countReceived(item, result) {
   if (!line) return;
   line.dataset.done = String(Number(line.dataset.done) + 1);
   line.textContent = format(box.dataset.receivedText, { done: line.dataset.done, n: line.dataset.total });
+  refreshKept([location.href]);
 }
 
 const queue = scoreQueue({ judgeId: Number(box.dataset.judge), postUrl: box.dataset.post, csrf: box.dataset.csrf,

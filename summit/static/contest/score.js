@@ -3,7 +3,7 @@
 // there until the network returns, each with its own id, so that a retried upload is
 // recognised by the server and never counted twice. The rules of a sheet are in scores.js.
 import { getJson } from "../js/http.js";
-import { keepForOffline } from "../js/offline/shell.js";
+import { keepForOffline, refreshKept } from "../js/offline/shell.js";
 import { format } from "../js/text.js";
 import { draftGroup, loadRound, saveRound, scoreQueue } from "./kept-scores.js";
 import { followStage } from "./score-stage.js";
@@ -20,6 +20,7 @@ const panel = document.getElementById("panel");
 const list = document.getElementById("list");
 const net = document.getElementById("net");
 const dialog = document.getElementById("confirm-submit");
+const homeUrl = document.querySelector(".back").href;
 
 let { data, sheets } = loadRound(judgeId, roundId);
 let currentId = null;
@@ -273,12 +274,14 @@ function queueChanged(state) {
   renderState();
 }
 
-function answerArrived() {
+function answerArrived(item, result) {
   online = true;
   sheets = loadRound(judgeId, roundId).sheets;  // the answer was kept there
   renderNet();
   renderList();
   renderState();
+  // The kept copy of the judge's list counts what the server received: fetch it again.
+  if (item.payload.kind === "submit" && result.accepted) refreshKept([homeUrl]);
 }
 
 // Uploads kept by the page before it shared the queue with the check-in page.
@@ -347,4 +350,5 @@ loadFromServer();
 if (config.kind === "roadshow") {
   followStage({ url: config.stage, roundId, text, onEntry: (entryId) => select(entryId) });
 }
-keepForOffline({ worker: config.worker, scope: config.scope, urls: [config.data] });
+// The judge's list too: the page's back link must open without network as well.
+keepForOffline({ worker: config.worker, scope: config.scope, urls: [config.data, homeUrl] });

@@ -43,3 +43,9 @@ export async function keepForOffline({ worker, scope, urls = [] }) {
     return false;  // the page works on without it
   }
 }
+
+/** Asks the service worker to fetch these kept pages again (their figures changed). */
+export function refreshKept(urls) {
+  const worker = "serviceWorker" in navigator && navigator.serviceWorker.controller;
+  if (worker) worker.postMessage({ type: "keep", urls: urls.map((u) => new URL(u, location.href).href) });
+}
