@@ -31,7 +31,7 @@ PUBLIC = {
     "contest.apply": "the public application form",
     "contest.results": "published results of a track",
     "contest.verify": "certificate verification from the QR code",
-    "contest.service_worker": "the judges' offline script; it holds no data",
+    "core.service_worker": "the offline script of the check-in and judges' pages; it holds no data",
     "contest.stage_state": "what is on stage, for the big screen and the judges' tablets",
     "contest.stage_screen": "the hall's big screen",
     "programme.static": "the programme's own static files",
