@@ -43,7 +43,7 @@ def database(live_server):
 def new_judge(live_server):
     """new_judge() -> a judge of its own on the panel of the demo's startup final (open)."""
     from summit.auth import services as accounts
-    from summit.contest import services
+    from summit.contest import judging
     from summit.contest.models import PanelJudge, Round, Track
 
     def make() -> Judge:
@@ -54,7 +54,7 @@ def new_judge(live_server):
             user = accounts.create_user(email, PASSWORD, ["judge"], name="测试评委", organisation="e2e 评审中心")
             s.add(PanelJudge(round_id=final.id, user_id=user.id))
             s.commit()
-            entries = [(e.id, e.project_name) for e in services.judge_entries(final, user)]
+            entries = [(e.id, e.project_name) for e in judging.judge_entries(final, user)]
             assert len(entries) >= 2
             return Judge(user.id, (email, PASSWORD), final.id, entries)
 
