@@ -182,3 +182,33 @@ def test_door_page_reloaded_offline_opens_and_sends_the_kept_scans(server, phone
     assert errors == []
     db.session.rollback()
     assert [r.status for r in db.session.scalars(select(CheckIn))] == ["ok", "ok"]
+
+
+def test_a_scan_made_after_the_login_expired_is_kept_until_staff_log_in_again(server, phone, make_registration,
+                                                                             badge_code, make_user, db):
+    """The session ran out while the page stayed open: the scan gets no verdict, so it is kept
+    (not lost), the page asks to log in again, and the scan is sent once staff have."""
+    from sqlalchemy import select
+
+    from summit.badges.models import CheckIn
+
+    code = badge_code(make_registration("刘䶮", organisation="中国海洋大学"))
+    _, email, password = make_user("checkin")
+    context, page = phone()
+    _login(page, server, email, password)
+    page.goto(server + "/checkin")
+    context.clear_cookies()  # the session is gone
+    page.keyboard.type(code)
+    page.keyboard.press("Enter")
+    page.wait_for_selector(".verdict.warn")
+    page.wait_for_function("() => document.querySelector('#pending').innerText.includes('请重新登录')")
+    assert page.locator("#pending div").first.inner_text() == "等待网络补发的扫码：1 条"
+    db.session.rollback()
+    assert db.session.scalars(select(CheckIn)).all() == []
+
+    _login(page, server, email, password)  # check-in staff land on the check-in page
+    assert page.url == server + "/checkin"
+    page.wait_for_function("() => document.querySelectorAll('#sent-later li').length === 1", timeout=20000)
+    assert "签到成功" in page.inner_text("#sent-later")
+    db.session.rollback()
+    assert [r.status for r in db.session.scalars(select(CheckIn))] == ["ok"]

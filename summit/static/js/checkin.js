@@ -166,7 +166,10 @@ async function scan(rawCode) {
   scanning = true;
   try {
     const { status, data } = await postJson(urls.checkin, { code }, { csrf: config.csrf });
-    showResult(data || {}, status);
+    // A verdict, or "too many scans": shown. Anything else (signed out, the server failing) is
+    // no verdict: the scan is kept and sent again, as without network.
+    if (status === 429 || (status === 200 && data && typeof data.status === "string")) showResult(data || {}, status);
+    else keep(code);
   } catch {
     keep(code);
   } finally {
