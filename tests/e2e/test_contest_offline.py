@@ -326,3 +326,29 @@ def test_the_judges_lists_tell_kept_from_received(live_server, make_page, new_ju
     assert wait_until(lambda: len(submits(live_server, judge)) == 2)
     expect(line).to_be_hidden()
     expect(count).to_have_text(f"已收到 2 / {len(judge.entries)}")
+
+
+def test_changes_are_never_dropped_by_moving_on_quickly(live_server, make_page, new_judge):
+    """A judge who moves to the next entry, or reloads, within the pause before a draft is sent
+    loses nothing: each sheet's draft reaches the server."""
+    from summit.contest.models import ScoreEvent
+
+    judge = new_judge()
+    page = open_round(make_page, judge)
+    (first_id, _), (second_id, _) = judge.entries[:2]
+    select_entry(page, first_id)
+    page.locator(".ctl .plus").nth(0).click()  # 15
+    select_entry(page, second_id)  # at once
+    page.locator(".ctl .plus").nth(1).click()  # 13
+    page.reload()  # at once
+    page.wait_for_selector(".crit")
+
+    def drafts():
+        with database(live_server) as s:
+            return {e.entry_id: e.values for e in s.scalars(select(ScoreEvent).where(
+                ScoreEvent.judge_id == judge.id, ScoreEvent.kind == "draft").order_by(ScoreEvent.id))}
+
+    assert wait_until(lambda: len(drafts()) == 2)
+    assert drafts() == {first_id: {"innovation": 15}, second_id: {"market": 13}}
+    select_entry(page, second_id)
+    assert page.locator(".val").nth(1).inner_text() == "13"

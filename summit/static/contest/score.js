@@ -25,6 +25,7 @@ const homeUrl = document.querySelector(".back").href;
 let { data, sheets } = loadRound(judgeId, roundId);
 let currentId = null;
 let draftTimer = null;
+let draftEntryId = null;
 let online = navigator.onLine;
 let queueState = { items: [], problem: null };
 
@@ -115,13 +116,29 @@ function renderState() {
   panel.querySelector(".submit").disabled = frozen;
 }
 
-function queueDraft(entryId) {
+function sendDraft(entryId) {
+  const sheet = sheetOf(entryId);
+  const group = draftGroup(roundId, entryId);
+  queue.add({ kind: "draft", round: roundId, entry: entryId, values: { ...sheet.values }, comment: sheet.comment },
+            { group, supersedes: [group] });
+}
+
+// The draft waiting for the judge's pause; `except` is a sheet whose draft is not wanted (it is
+// being submitted).
+function sendWaitingDraft(except = null) {
+  if (draftTimer === null) return;
   clearTimeout(draftTimer);
+  draftTimer = null;
+  if (draftEntryId !== except) sendDraft(draftEntryId);
+}
+
+function queueDraft(entryId) {
+  if (draftEntryId !== entryId) sendWaitingDraft();  // another sheet's changes are not dropped
+  clearTimeout(draftTimer);
+  draftEntryId = entryId;
   draftTimer = setTimeout(() => {
-    const sheet = sheetOf(entryId);
-    const group = draftGroup(roundId, entryId);
-    queue.add({ kind: "draft", round: roundId, entry: entryId, values: { ...sheet.values }, comment: sheet.comment },
-              { group, supersedes: [group] });
+    draftTimer = null;
+    sendDraft(entryId);
   }, DRAFT_AFTER_MS);
 }
 
@@ -215,7 +232,7 @@ function askToSubmit(entry, sheet) {
 
 function submit(entryId) {
   const sheet = sheetOf(entryId);
-  clearTimeout(draftTimer);
+  sendWaitingDraft(entryId);
   sheet.locked = true;
   sheet.error = null;
   keepSheets();
@@ -341,6 +358,8 @@ async function loadFromServer() {
   }
 }
 
+// Leaving the page within the pause before a draft: it is queued (kept) now, not lost.
+window.addEventListener("pagehide", () => sendWaitingDraft());
 window.addEventListener("online", () => { online = true; renderNet(); });
 window.addEventListener("offline", () => { online = false; renderNet(); });
 
