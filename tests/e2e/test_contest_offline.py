@@ -9,12 +9,13 @@ from __future__ import annotations
 import itertools
 import json
 import time
-from contextlib import contextmanager
 from dataclasses import dataclass
 
 import pytest
 from playwright.sync_api import expect
 from sqlalchemy import select
+
+from tests.fixtures.ops import live_database as database
 
 PASSWORD = "judge-password-e2e"
 _numbers = itertools.count(1)
@@ -26,17 +27,6 @@ class Judge:
     account: tuple[str, str]
     round_id: int
     entries: list[tuple[int, str]]  # (id, project name) in the page's order
-
-
-@contextmanager
-def database(live_server):
-    from summit.extensions import db
-
-    with live_server.app.app_context():
-        try:
-            yield db.session
-        finally:
-            db.session.remove()
 
 
 @pytest.fixture

@@ -10,30 +10,18 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-from contextlib import contextmanager
 
 import pytest
 from playwright.sync_api import expect
 from sqlalchemy import func, select
 
+from tests.fixtures.ops import live_database as database
 from tests.fixtures.registration import resident_id
 
 TALENT = {"name": "林䶮晨", "phone": "139 1207 0417", "email": "lin.yanchen@example.com",
           "organisation": "新加坡国立大学", "title": "助理教授"}
 ENGLISH = {"name": "Sophie Martin", "phone": "+33 6 12 34 56 78", "email": "sophie.martin@example.com",
            "organisation": "Institut Pasteur", "title": "Research director", "passport": "19FR42871"}
-
-
-@contextmanager
-def database(live_server):
-    """The live server's database, read afresh (SQLite shows a read transaction its start)."""
-    from summit.extensions import db
-
-    with live_server.app.app_context():
-        try:
-            yield db.session
-        finally:
-            db.session.remove()
 
 
 def registrations_with(live_server, email: str):
