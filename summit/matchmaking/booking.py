@@ -60,28 +60,51 @@ def book(registration: Registration, booth: Booth, slot: Slot, source: str = "ma
     return meeting
 
 
-def cancel_meeting(meeting: Meeting, actor_label: str | None = None, notify: bool = False) -> None:
-    """notify: the organizers cancel, so a talent who was told of the meeting is told again."""
+def cancel_meeting(meeting: Meeting, *, reason: str, actor_label: str | None = None) -> None:
+    """Cancel one planned meeting: reason "organizer" (from the grid) or "talent" (their own link)."""
     if meeting.status != "planned":
         raise MatchmakingError(_("A meeting that has been marked cannot be cancelled."), status=409)
     with transaction():
+        release([meeting], reason, actor_label=actor_label)
+
+
+RELEASE_REASONS = ("organizer", "talent", "booth_removed", "timetable")
+
+
+def release(meetings: list[Meeting], reason: str, actor_label: str | None = None) -> int:
+    """The one way planned meetings go away, whatever removes them (see RELEASE_REASONS): each is
+    recorded, and the talent of each published one is mailed in their language with the reason,
+    since their agenda showed it. Runs inside the caller's transaction; returns the mails queued."""
+    if reason not in RELEASE_REASONS:
+        raise ValueError(f"unknown reason {reason!r}")
+    mails = 0
+    for meeting in meetings:
         audit.record(meeting, "meeting_cancelled", before={"booth": meeting.booth_id, "slot": meeting.slot_id,
                                                            "registration": meeting.registration_id},
-                     actor_label=actor_label)
-        if notify and meeting.published_at is not None:
-            _queue_cancellation_mail(meeting)
+                     after={"reason": reason}, actor_label=actor_label)
+        if meeting.published_at is not None and meeting.registration.email:
+            _queue_cancellation_mail(meeting, reason)
+            mails += 1
         db.session.delete(meeting)
+    db.session.flush()
+    return mails
 
 
-def _queue_cancellation_mail(meeting: Meeting) -> None:
+def _queue_cancellation_mail(meeting: Meeting, reason: str) -> None:
     reg, session = meeting.registration, meeting.session
     locale = reg.language or "zh_CN"
     with force_locale(locale):
         start = rules.to_local(meeting.slot.starts_at)
-        subject = _("Meeting cancelled: %(booth)s", booth=meeting.booth.name(locale))
-        body = "\n".join([
-            _("Dear %(name)s,", name=reg.name), "",
-            _("The organizers have cancelled your meeting with %(booth)s at %(time)s (%(title)s).",
-              booth=meeting.booth.name(locale), time=f"{start:%Y-%m-%d %H:%M}", title=session.title(locale)),
-            _("Your private registration link shows your agenda and lets you book free times.")])
+        names = {"booth": meeting.booth.name(locale), "time": f"{start:%Y-%m-%d %H:%M}", "title": session.title(locale)}
+        why = {
+            "organizer": _("The organizers have cancelled your meeting with %(booth)s at %(time)s (%(title)s).", **names),
+            "talent": _("As you asked, your meeting with %(booth)s at %(time)s (%(title)s) is cancelled.", **names),
+            "booth_removed": _("%(booth)s no longer takes part in %(title)s: your meeting at %(time)s is cancelled.",
+                               **names),
+            "timetable": _("The timetable of %(title)s had to change: your meeting with %(booth)s at %(time)s is "
+                           "cancelled. You get your new agenda when the timetable is published again.", **names),
+        }[reason]
+        subject = _("Meeting cancelled: %(booth)s", booth=names["booth"])
+        body = "\n".join([_("Dear %(name)s,", name=reg.name), "", why,
+                          _("Your private registration link shows your agenda and lets you book free times.")])
     mail.queue(reg.email, subject, body, language=locale)

@@ -11,7 +11,7 @@ from summit.core import audit
 from summit.core.database import for_update, transaction
 from summit.core.models import Summit
 from summit.extensions import db
-from summit.matchmaking import rules
+from summit.matchmaking import booking, rules
 from summit.matchmaking.errors import MatchmakingError
 from summit.matchmaking.models import (SESSION_KINDS, Booth, Meeting, MeetingRequest, RecruitmentSession, Slot,
                                        TalentProfile)
@@ -250,15 +250,21 @@ def set_booth_closed(booth: Booth, slot_ids: list[int]) -> Booth:
 
 
 def delete_booth(booth: Booth) -> None:
-    """Remove a booth with its requests and planned meetings; one with meetings already held stays."""
-    held = db.session.scalar(select(func.count()).select_from(Meeting).where(
-        Meeting.booth_id == booth.id, Meeting.status != "planned"))
-    if held:
-        raise MatchmakingError(_("This booth has meetings on record and cannot be removed."), status=409)
-    with transaction():
+    """Remove a booth with its requests and planned meetings; one with meetings already held stays.
+    The talents of its published meetings are told (booking.release)."""
+    booth_id = booth.id
+    # The booth row is locked as a booking locks it: no meeting slips in to vanish untold.
+    with transaction(lock=True):
+        booth = db.session.scalar(for_update(select(Booth).where(Booth.id == booth_id))
+                                  .execution_options(populate_existing=True))
+        held = db.session.scalar(select(func.count()).select_from(Meeting).where(
+            Meeting.booth_id == booth_id, Meeting.status != "planned"))
+        if held:
+            raise MatchmakingError(_("This booth has meetings on record and cannot be removed."), status=409)
         audit.record(booth, "booth_deleted", before={"name": booth.name_zh, "table": booth.table_no})
-        db.session.execute(delete(Meeting).where(Meeting.booth_id == booth.id))
-        db.session.execute(delete(MeetingRequest).where(MeetingRequest.booth_id == booth.id))
+        booking.release(list(db.session.scalars(select(Meeting).where(Meeting.booth_id == booth_id)
+                                                .order_by(Meeting.id))), "booth_removed")
+        db.session.execute(delete(MeetingRequest).where(MeetingRequest.booth_id == booth_id))
         db.session.delete(booth)
 
 

@@ -12,7 +12,7 @@ from summit.core import audit, mail
 from summit.core.database import for_update, transaction
 from summit.core.models import utcnow
 from summit.extensions import db
-from summit.matchmaking import agenda, rules
+from summit.matchmaking import agenda, booking, rules
 from summit.matchmaking.lookups import booth_meetings, meetings_of, other_sessions_busy
 from summit.matchmaking.models import Booth, Meeting, MeetingRequest, RecruitmentSession, TalentProfile
 from summit.matchmaking.scheduler import schedule as solve
@@ -84,8 +84,12 @@ def run_scheduler(session: RecruitmentSession) -> dict:
                 kept.add(key)
             else:
                 removed.append(m)
+        # A published meeting that has to go is told to its talent now (the new agenda follows with
+        # the next publication); drafts were never shown to anyone.
+        booking.release([m for m in removed if m.published_at is not None], "timetable")
         for m in removed:
-            db.session.delete(m)
+            if m.published_at is None:
+                db.session.delete(m)
         db.session.flush()
         places: dict[tuple[int, int], set[int]] = {}
         for m in existing:
@@ -106,7 +110,7 @@ def run_scheduler(session: RecruitmentSession) -> dict:
                                    source="scheduled"))
             added += 1
         summary = {k: result[k] for k in ("objective", "bound", "seconds", "optimal", "gap", "method")}
-        # Talents who lose a published meeting hear about it with the next publication.
+        # Talents who lost a published meeting get their new agenda with the next publication.
         moved = sorted({m.registration_id for m in removed if m.published_at is not None}
                        | set((session.last_run or {}).get("moved_registrations", [])))
         summary.update(meetings=len(result["meetings"]), added=added, removed=len(removed),

@@ -100,10 +100,13 @@ def test_schedule_publish_mail_and_rerun_keeps_published(client, db, mm, login, 
     lost = published - after
     assert lost == {(reg0.id, a.id, moved.slot_id)}
     assert not any(k[0] == reg0.id and k[2] == moved.slot_id for k in after)
+    # The talent hears of the lost meeting at once, not only when the timetable is published again.
+    [cancelled] = db.session.scalars(select(OutboundMail).order_by(OutboundMail.id)).all()[5:]
+    assert cancelled.to_addr == reg0.email and "取消" in cancelled.subject and "海洋与大气学院" in cancelled.body_text
     # Publishing again mails only the talent whose agenda changed.
     timetable.publish(db.session.get(RecruitmentSession, sid))
     db.session.rollback()
-    again = db.session.scalars(select(OutboundMail).order_by(OutboundMail.id)).all()[5:]
+    again = db.session.scalars(select(OutboundMail).order_by(OutboundMail.id)).all()[6:]
     assert [m.to_addr for m in again] == [reg0.email, host_email]
     grid = client.get(f"/matchmaking/sessions/{sid}/grid")
     assert grid.status_code == 200 and "王㛃" in grid.text
@@ -225,6 +228,53 @@ def test_remove_booth(client, db, mm, login):
     db.session.rollback()
     assert db.session.get(Booth, a_id) is None and db.session.get(Booth, b_id) is not None
     assert db.session.scalar(select(func.count()).select_from(Meeting).where(Meeting.booth_id == a_id)) == 0
+
+
+def test_every_removed_published_meeting_is_mailed_to_its_talent_in_their_language(client, db, mm, login):
+    """Removing a booth, the organizer's cancel and the talent's own cancel all tell the talent of a
+    published meeting, each in the talent's language; a draft meeting goes without a word."""
+    session, (a, b) = mm["session"], mm["booths"]
+    (zh, _t0), (_r1, _t1), (_r2, _t2), (en, en_token) = mm["talents"]
+    en.language = "en"
+    db.session.commit()
+    for reg in (zh, en):
+        requests.set_requests(reg, session, [a.id, b.id], [])
+    timetable.run_scheduler(session)
+    timetable.publish(session, notify=False)
+    a_id = a.id
+    at_a = {m.registration_id for m in db.session.scalars(select(Meeting).where(Meeting.booth_id == a_id))}
+    assert at_a == {zh.id, en.id}
+    # A draft meeting at booth A (never shown to its talent) goes too, silently.
+    requests.set_requests(mm["talents"][1][0], session, [a.id], [])
+    timetable.run_scheduler(db.session.get(RecruitmentSession, session.id))
+    db.session.rollback()
+    assert db.session.scalar(select(func.count()).select_from(Meeting).where(
+        Meeting.booth_id == a_id, Meeting.published_at.is_(None))) == 1
+    assert db.session.scalar(select(func.count()).select_from(OutboundMail)) == 0
+    login("organizer")
+    assert client.post(f"/matchmaking/booths/{a_id}/delete").status_code == 303
+    db.session.rollback()
+    told = {m.to_addr: m for m in db.session.scalars(select(OutboundMail))}
+    assert set(told) == {zh.email, en.email}
+    assert told[zh.email].language == "zh_CN" and "取消" in told[zh.email].subject
+    assert "海洋与大气学院不再参加" in told[zh.email].body_text
+    assert told[en.email].subject == "Meeting cancelled: Oceanic and Atmospheric Sciences"
+    assert "no longer takes part in OUC session" in told[en.email].body_text
+    # The English talent cancels their own meeting at booth B through the private link: told in English.
+    mine = db.session.scalar(select(Meeting).where(Meeting.registration_id == en.id))
+    assert client.post(f"/me/{en_token}/meetings/{mine.id}/cancel").status_code == 303
+    db.session.rollback()
+    told = db.session.scalar(select(OutboundMail).order_by(OutboundMail.id.desc()).limit(1))
+    assert told.to_addr == en.email and told.subject == "Meeting cancelled: Information Science and Engineering"
+    assert "As you asked" in told.body_text
+    # The organizer cancels the Chinese talent's meeting at booth B from the grid.
+    theirs = db.session.scalar(select(Meeting).where(Meeting.registration_id == zh.id))
+    assert client.post(f"/matchmaking/meetings/{theirs.id}/cancel").status_code == 303
+    db.session.rollback()
+    told = db.session.scalar(select(OutboundMail).order_by(OutboundMail.id.desc()).limit(1))
+    assert told.to_addr == zh.email and "组委会" in told.body_text and "信息科学与工程学部" in told.body_text
+    assert db.session.scalar(select(func.count()).select_from(OutboundMail)) == 4
+    assert db.session.scalar(select(func.count()).select_from(Meeting).where(Meeting.published_at.is_not(None))) == 0
 
 
 # ---------------------------------------------------------------- editing sessions and booths

@@ -244,7 +244,7 @@ def org_cancel_meeting(meeting_id: int):
     back = url_for(".org_grid", session_id=meeting.session_id)
     if not ActionForm().validate_on_submit():
         abort(400)
-    booking.cancel_meeting(meeting, notify=True)
+    booking.cancel_meeting(meeting, reason="organizer")
     flash(_("Meeting cancelled."), "success")
     return redirect(back, code=303)
 

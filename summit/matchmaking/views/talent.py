@@ -131,7 +131,7 @@ def talent_cancel(token: str, meeting_id: int):
     back = url_for(".talent_session", token=token, session_id=meeting.session_id)
     if not ActionForm().validate_on_submit():
         abort(400)
-    booking.cancel_meeting(meeting, actor_label="attendee link")
+    booking.cancel_meeting(meeting, reason="talent", actor_label="attendee link")
     flash(_("The meeting is cancelled; the time is free for others."), "success")
     return redirect(back, code=303)
 
