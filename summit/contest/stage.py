@@ -2,7 +2,8 @@
 
 One generic mechanism: the state names an item by kind and id; features add kinds in their
 init_feature (features.add_stage_kind) with a function that describes an item for the pages
-("entry" here, ENTRY_KIND). The control page changes the state; the judges' tablets and the
+("entry" here, ENTRY_KIND; "result", the research results of the programme's roadshow blocks,
+is registered by summit/programme). The control page changes the state; the judges' tablets and the
 hall's big screen poll state_json().
 """
 from __future__ import annotations
@@ -30,7 +31,8 @@ class StageKind:
     # describe(item_id, context, locale, reveal) -> {"title", "subtitle", "lines": [...], "score": str|None}
     # or None when the item does not exist.
     describe: Callable
-    # choices(summit, locale) -> [(item_id, label, context)] for the control page.
+    # choices(summit, locale) -> [(item_id, label, context, phases)] for the control page; phases
+    # ([[name, seconds], ...], the countdown when the item goes on stage) may be left out.
     choices: Callable
 
 
@@ -176,9 +178,12 @@ def _entry_choices(summit, locale):
         for round_ in track.rounds:
             if round_.kind != "roadshow":
                 continue
+            phases = [["pitch", round_.pitch_seconds]]
+            if round_.questions_seconds:
+                phases.append(["questions", round_.questions_seconds])
             for entry in round_entries(round_):
                 out.append((entry.id, f"{track.name(locale)} · {round_.name(locale)} · {entry.project_name}",
-                            {"round_id": round_.id}, round_))
+                            {"round_id": round_.id}, phases))
     return out
 
 

@@ -3,8 +3,9 @@
 
 
 def init_feature(app, features) -> None:
-    from . import dashboard, demo, views
+    from . import dashboard, demo, roadshow, views
 
     features.add_views(app, views.bp, views.NAV, views.HOME_LINKS)
     features.dashboard_sections.append(("programme", dashboard.figures))
     features.demo_loaders.append(("programme", demo.load))
+    features.add_stage_kind(roadshow.stage_kind())  # research results on the roadshow stage

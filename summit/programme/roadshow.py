@@ -118,15 +118,17 @@ def is_public(result: ResearchResult) -> bool:
         .where(RoadshowSlot.result_id == result.id, ProgrammeItem.published_at.is_not(None))) > 0
 
 
-def describe_result(result_id: int, locale: str) -> dict:
-    """A result as a stage shows it: title, team, institution and the time allotted (the first
-    roadshow slot it has). For the stage control's "result" kind of item."""
+def describe_result(result_id: int, locale: str, block_id: int | None = None) -> dict:
+    """A result as a stage shows it: title, team, institution and the time allotted (its slot in
+    block_id, else the first roadshow slot it has). For the stage control's "result" kind of item."""
     result = db.session.get(ResearchResult, result_id)
     if result is None:
         raise ProgrammeError(_("No such result."), status=404)
-    slot = db.session.scalar(select(RoadshowSlot).join(ProgrammeItem, RoadshowSlot.block_id == ProgrammeItem.id)
-                             .where(RoadshowSlot.result_id == result_id)
-                             .order_by(ProgrammeItem.starts_at, RoadshowSlot.position).limit(1))
+    stmt = (select(RoadshowSlot).join(ProgrammeItem, RoadshowSlot.block_id == ProgrammeItem.id)
+            .where(RoadshowSlot.result_id == result_id))
+    if block_id is not None:
+        stmt = stmt.where(RoadshowSlot.block_id == block_id)
+    slot = db.session.scalar(stmt.order_by(ProgrammeItem.starts_at, RoadshowSlot.position).limit(1))
     tags = field_codes(db.session.get(Summit, result.summit_id))
     team = [line.strip() for line in re.split(r"[\n,，、;；]+", result.team or "") if line.strip()]
     return {
@@ -141,6 +143,43 @@ def describe_result(result_id: int, locale: str) -> dict:
         "block_id": slot.block_id if slot else None,
         "position": slot.position if slot else None,
     }
+
+
+# ---------------------------------------------------------------- the stage's "result" kind
+
+def _stage_describe(item_id, context, locale, reveal) -> dict | None:
+    """A submitted result in a roadshow block, as the stage control and the big screen show it
+    (results are presented, not scored: no score to reveal)."""
+    if not isinstance(item_id, int):
+        return None
+    block_id = (context or {}).get("block_id")
+    result = db.session.get(ResearchResult, item_id)
+    if result is None or result.status != "submitted":
+        return None
+    d = describe_result(item_id, locale, block_id if isinstance(block_id, int) else None)
+    if d["block_id"] is None or (block_id is not None and d["block_id"] != block_id):
+        return None  # not (or no longer) in that roadshow block
+    block = db.session.get(ProgrammeItem, d["block_id"])
+    lines = [line for line in (d["institution"], "、".join(d["team"]), " · ".join(d["fields"])) if line]
+    return {"title": d["title"], "subtitle": block.title(locale), "lines": lines, "score": None}
+
+
+def _stage_choices(summit: Summit, locale: str) -> list[tuple]:
+    """Each block's submitted results in running order, with the presenter's minutes as the countdown."""
+    out = []
+    for block in (b for b in items_of(summit, published_only=False) if b.kind == "roadshow" and not b.cancelled):
+        for row in running_order(block):
+            if row["result"].status != "submitted":
+                continue
+            out.append((row["result"].id, f"{block.title(locale)} · {row['slot'].position}. {row['result'].title}",
+                        {"block_id": block.id}, [["pitch", row["minutes"] * 60]]))
+    return out
+
+
+def stage_kind():
+    from summit.contest.stage import StageKind
+
+    return StageKind("result", _stage_describe, _stage_choices)
 
 
 def register_interest(result: ResearchResult, data: dict) -> tuple[Interest, bool]:

@@ -324,28 +324,6 @@ def test_auto_assignment_explains_when_impossible(client, db, contest, add_entry
         AuditEvent.action == "round.assigned")) == 0
 
 
-def test_stage_is_generic_over_registered_kinds(client, app, db, contest, login):
-    from summit.contest import stage
-
-    shown = {7: "海洋微生物成果"}
-    kinds = app.extensions["summit.features"].stage_kinds
-    kinds["result"] = (stage.StageKind(
-        "result", lambda item_id, context, locale, reveal: (
-            {"title": shown[item_id], "subtitle": "成果路演", "lines": [], "score": None} if item_id in shown else None),
-        lambda summit, locale: [(7, "成果 7", {})]))
-    try:
-        login("organizer")
-        assert "result:7:" in client.get("/stage/control").get_data(as_text=True)
-        assert client.post("/stage/control", data={"action": "show", "item": "result:7:"}).status_code == 302
-        state = app.test_client().get("/stage/state.json").json
-        assert state["kind"] == "result" and state["item"]["title"] == "海洋微生物成果" and state["phase"] is None
-        with pytest.raises(stage.StageError):
-            stage.control(contest.summit, "show", kind="result", item_id=8)
-        db.session.rollback()
-    finally:
-        kinds.pop("result", None)
-
-
 def test_same_submission_sent_twice_at_once_is_counted_once(app, db, contest, add_entry, panel):
     """Four uploads of one submission race through a real threaded server: one is recorded."""
     import logging

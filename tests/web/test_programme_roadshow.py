@@ -49,6 +49,48 @@ def _block(db, summit, published=True):
     return item
 
 
+def test_stage_control_lists_roadshow_results_and_the_big_screen_shows_one(client, login, psummit, db):
+    """The programme's "result" stage kind as registered by init_feature: the control page lists
+    each roadshow block's submitted results in running order, one goes on stage with its minutes as
+    the countdown, and the hall's screen data describes it in the viewer's language."""
+    from summit.contest import stage
+
+    summit = psummit["summit"]
+    a, b = _submitted(db, summit, 2)
+    draft = ResearchResult(summit_id=summit.id, title="草稿", institution="青岛大学", status="draft",
+                           token_hash="e" * 64)
+    elsewhere = _submitted(db, summit, 1, start=5)[0]  # submitted but in no block
+    db.session.add(draft)
+    db.session.commit()
+    block = _block(db, summit)
+    for result, minutes in ((b, 12), (a, 10)):
+        roadshow.add_to_block(block, result, minutes)
+    a_id, b_id, block_id, draft_id, elsewhere_id = a.id, b.id, block.id, draft.id, elsewhere.id
+    assert stage.kinds()["result"].describe is roadshow._stage_describe  # the programme registered it
+    login("organizer")
+    page = client.get("/stage/control").get_data(as_text=True)
+    assert f'value="result:{b_id}:{block_id}"' in page and f'value="result:{a_id}:{block_id}"' in page
+    assert page.index("繁星计划路演 · 1. 成果1") < page.index("繁星计划路演 · 2. 成果0")
+    assert f"result:{elsewhere_id}:" not in page and f"result:{draft_id}:" not in page
+    r = client.post("/stage/control", data={"action": "show", "item": f"result:{a_id}:{block_id}"})
+    assert r.status_code == 302
+    screen = client.application.test_client()  # the hall's screen: no login
+    state = screen.get("/stage/state.json").json
+    assert state["kind"] == "result" and state["id"] == a_id and state["context"] == {"block_id": block_id}
+    assert state["item"] == {"title": "成果0", "subtitle": "繁星计划路演",
+                             "lines": ["中国海洋大学", "负责人0、成员", "虚拟现实"], "score": None}
+    assert state["phase"]["name"] == "pitch" and state["phase"]["length"] == 10 * 60
+    assert "Virtual reality" in screen.get("/stage/state.json?lang=en").json["item"]["lines"]
+    assert "成果0" in client.get("/stage/control").get_data(as_text=True)
+    # A result in no block, or a draft, cannot be put on stage.
+    for item_id in (elsewhere_id, draft_id, 987654):
+        with pytest.raises(stage.StageError) as err:
+            stage.control(db.session.get(type(summit), summit.id), "show", kind="result", item_id=item_id,
+                          context={"block_id": block_id})
+        assert err.value.code == "unknown_item"
+        db.session.rollback()
+
+
 def test_team_gets_a_private_link_and_submits_its_result(client, psummit, db, pdf_bytes, app):
     token = _link(client)
     assert len(token) >= 40

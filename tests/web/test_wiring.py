@@ -21,7 +21,7 @@ def test_every_feature_registers_its_menu_and_dashboard_section(app):
         assert [f for f, _ in registry.demo_loaders] == ["registration", "badges", "contest",
                                                         "matchmaking", "programme"]
         assert {"badges", "ops"} <= {f for f, _p, _s in registry.api_specs}
-        assert "entry" in registry.stage_kinds
+        assert {"entry", "result"} <= set(registry.stage_kinds)
         assert {c.name for c in registry.commands} >= {"init-db", "demo", "export-registrations", "badges",
                                                        "certificates", "schedule", "backup", "plan-pickups"}
         assert list(registry.export_columns)[0] == "id" and "badge_code" in registry.export_columns

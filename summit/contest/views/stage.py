@@ -30,12 +30,12 @@ def stage_screen():
 
 
 def _choices(summit) -> dict:
-    """What can go on stage: "kind:item:round" -> (kind, item id, label, context, round or None)."""
+    """What can go on stage: "kind:item:context values" -> (kind, item id, label, context, phases)."""
     choices = {}
     for kind in stage.kinds().values():
         for item_id, label, context, *extra in kind.choices(summit, locale()):
-            choices[f"{kind.name}:{item_id}:{context.get('round_id', '')}"] = (kind.name, item_id, label, context,
-                                                                               extra[0] if extra else None)
+            key = f"{kind.name}:{item_id}:{'.'.join(str(v) for v in context.values())}"
+            choices[key] = (kind.name, item_id, label, context, extra[0] if extra else [])
     return choices
 
 
@@ -56,12 +56,7 @@ def stage_control():
             if choice is None:
                 flash(_("Choose what goes on stage."), "error")
                 return redirect(url_for("contest.stage_control", hall=hall))
-            kind, item_id, _label, context, round_ = choice
-            phases = []
-            if round_ is not None:
-                phases = [["pitch", round_.pitch_seconds]]
-                if round_.questions_seconds:
-                    phases.append(["questions", round_.questions_seconds])
+            kind, item_id, _label, context, phases = choice
             params = {"kind": kind, "item_id": item_id, "context": context, "phases": phases}
         stage.control(summit, action, hall, **params)
         if request.accept_mimetypes.best == "application/json":
