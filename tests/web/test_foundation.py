@@ -104,9 +104,15 @@ def test_demo_summit_data(db, demo_summit):
 
 
 def test_schema_matches_models(db):
-    """Every table of the models exists after the migrations."""
-    tables = set(inspect(db.engine).get_table_names())
-    assert set(db.metadata.tables) <= tables
+    """The migrated schema is the models' schema: Alembic's autogenerate comparison finds no table,
+    column, type, nullability, unique constraint, index or foreign key that differs."""
+    from alembic.autogenerate import compare_metadata
+    from alembic.migration import MigrationContext
+
+    with db.engine.connect() as conn:
+        context = MigrationContext.configure(conn, opts={"compare_type": True})
+        differences = compare_metadata(context, db.metadata)
+    assert differences == [], "\n".join(map(repr, differences))
 
 
 def test_an_id_beyond_the_database_range_is_not_found(client, make_user, login, reg_summit):
