@@ -1,9 +1,10 @@
-"""With CSRF protection and rate limits switched on, as in production."""
+"""With CSRF protection and rate limits switched on, as in production (the counters in the
+process and, with SUMMIT_TEST_REDIS_URL, in Redis)."""
 import pytest
 
 
 @pytest.fixture
-def app_config():
+def app_config(limit_storage):
     return {"WTF_CSRF_ENABLED": True, "RATELIMIT_ENABLED": True, "CHECKIN_RATE_LIMIT": "5 per minute"}
 
 
