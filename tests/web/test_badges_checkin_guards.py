@@ -11,7 +11,7 @@ import pytest
 from sqlalchemy import func, insert, select, text
 from sqlalchemy.exc import IntegrityError
 
-from summit.badges import services
+from summit.badges import checkin
 from summit.badges.models import CheckIn
 from summit.core.models import utcnow
 from summit.registration.models import Registration
@@ -38,7 +38,9 @@ def _scan_in_thread(app, db, code: str) -> tuple[threading.Thread, list]:
     def scan():
         with app.app_context():
             try:
-                out.append(services.check_in(code, device="door 2")["status"])
+                out.append(checkin.check_in(code, device="door 2")["status"])
+            except Exception as exc:  # shown by the assertions below
+                out.append(f"error: {exc!r}")
             finally:
                 db.session.remove()
 
@@ -77,7 +79,7 @@ def test_the_row_lock_alone_keeps_one_ok(app, db, make_registration, badge_code,
         rival.execute(insert(CheckIn).values(**_ok_row(reg_id, summit_id)))
         thread, statuses = _scan_in_thread(app, db, code)
         thread.join(timeout=1.5)
-        assert thread.is_alive(), "the scan did not wait for the registration's row lock"
+        assert thread.is_alive(), f"the scan did not wait for the registration's row lock: {statuses}"
         tx.commit()
     thread.join(timeout=30)
     assert statuses == ["already_checked_in"]
@@ -90,7 +92,7 @@ def test_the_index_alone_refuses_a_second_ok(app, db, make_registration, badge_c
     summit_id = db.session.get(Registration, reg_id).summit_id
     db.session.rollback()
     # The row lock bypassed: the service reads the registration without FOR UPDATE.
-    monkeypatch.setattr(services, "for_update", lambda stmt: stmt)
+    monkeypatch.setattr(checkin, "for_update", lambda stmt: stmt)
     with db.engine.connect() as rival:
         # A decider that recorded its "ok", not yet committed: the service's read does not see the
         # row, so it records an "ok" of its own; only the index holds that insert back.
@@ -98,7 +100,7 @@ def test_the_index_alone_refuses_a_second_ok(app, db, make_registration, badge_c
         rival.execute(insert(CheckIn).values(**_ok_row(reg_id, summit_id)))
         thread, statuses = _scan_in_thread(app, db, code)
         thread.join(timeout=1.5)
-        assert thread.is_alive(), "the scan's own 'ok' was not held back by the unique index"
+        assert thread.is_alive(), f"the scan's own 'ok' was not held back by the unique index: {statuses}"
         tx.commit()
     thread.join(timeout=30)
     assert statuses == ["already_checked_in"]  # refused at the index, then decided again
