@@ -51,7 +51,7 @@ def create_app(config: dict | None = None) -> Flask:
     app = Flask(
         __name__,
         instance_path=config_module.instance_dir().as_posix(),
-        template_folder=str(config_module.PROJECT_DIR / "templates"),
+        template_folder=str(config_module.resource_dir("templates")),
         static_folder="static",
     )
     app.config.update(config_module.from_env(config))
@@ -67,7 +67,7 @@ def create_app(config: dict | None = None) -> Flask:
     app.config["BABEL_TRANSLATION_DIRECTORIES"] = ";".join(dirs)
 
     db.init_app(app)
-    migrate.init_app(app, db, directory=str(config_module.PROJECT_DIR / "migrations"), render_as_batch=True)
+    migrate.init_app(app, db, directory=str(config_module.resource_dir("migrations")), render_as_batch=True)
     login_manager.init_app(app)
     login_manager.login_view = "auth.login"
     login_manager.login_message = _l("Please log in to see this page.")

@@ -7,6 +7,14 @@ from pathlib import Path
 
 PACKAGE_DIR = Path(__file__).resolve().parent
 PROJECT_DIR = PACKAGE_DIR.parent
+# A wheel carries templates/ and migrations/ inside the package (setup.py copies them there);
+# a checkout (an editable install too) keeps them at the top of the repository.
+INSTALLED = (PACKAGE_DIR / "migrations" / "env.py").is_file()
+
+
+def resource_dir(name: str) -> Path:
+    """templates/ or migrations/, wherever this copy of the application keeps them."""
+    return PACKAGE_DIR / name if INSTALLED else PROJECT_DIR / name
 
 
 def _bool(value: str | None, default: bool = False) -> bool:
@@ -16,7 +24,9 @@ def _bool(value: str | None, default: bool = False) -> bool:
 
 
 def instance_dir() -> Path:
-    path = Path(os.environ.get("SUMMIT_INSTANCE_DIR", PROJECT_DIR / "instance"))
+    # An installed wheel must not write into site-packages: its default is ./instance.
+    default = Path.cwd() / "instance" if INSTALLED else PROJECT_DIR / "instance"
+    path = Path(os.environ.get("SUMMIT_INSTANCE_DIR") or default)
     path.mkdir(parents=True, exist_ok=True)
     return path
 
