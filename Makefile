@@ -4,6 +4,11 @@ VENV   := .venv
 BIN    := $(VENV)/bin
 HOST   ?= 127.0.0.1
 PORT   ?= 5000
+# Links that `summit demo` prints and that mail and QR codes carry point where `make run`
+# serves (this machine's loopback address when HOST is 0.0.0.0), unless
+# SUMMIT_PUBLIC_BASE_URL names another address.
+LINK_HOST := $(if $(filter 0.0.0.0 ::,$(HOST)),127.0.0.1,$(HOST))
+BASE_URL  := $(or $(SUMMIT_PUBLIC_BASE_URL),http://$(LINK_HOST):$(PORT))
 # Debian packages a fresh machine lacks: Pango for WeasyPrint, Chromium for the browser
 # tests, a CJK font so that Chromium's screenshots show Chinese, poppler for PDF checks,
 # Node.js for the page scripts' unit tests (node --test, no npm package).
@@ -12,9 +17,9 @@ DEBS   := libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0 chromium fonts-no
 .PHONY: run test e2e bench install install-dev system-deps translations clean
 
 run: install
-	$(BIN)/summit init-db
-	$(BIN)/summit demo
-	$(BIN)/summit run --host $(HOST) --port $(PORT)
+	SUMMIT_PUBLIC_BASE_URL=$(BASE_URL) $(BIN)/summit init-db
+	SUMMIT_PUBLIC_BASE_URL=$(BASE_URL) $(BIN)/summit demo
+	SUMMIT_PUBLIC_BASE_URL=$(BASE_URL) $(BIN)/summit run --host $(HOST) --port $(PORT)
 
 test: install-dev
 	$(BIN)/python -m pytest

@@ -61,6 +61,9 @@ def create_app(config: dict | None = None) -> Flask:
     from summit.core.logging import configure_logging
 
     configure_logging(app)
+    from summit.core.startup import warn_about_settings
+
+    warn_about_settings(app)
 
     # Each feature keeps its catalog beside its code (summit/<feature>/translations).
     dirs = ["translations"] + [f"{f}/translations" for f in FEATURES]

@@ -95,7 +95,12 @@ def from_env(overrides: dict | None = None) -> dict:
         # `summit send-mail --loop` runs beside the web workers.
         "MAIL_PUMP": os.environ.get("SUMMIT_MAIL_PUMP"),
         "MAIL_SENDER": os.environ.get("SUMMIT_MAIL_SENDER", "千山峰会组委会 <noreply@qianshan-summit.local>"),
-        "PUBLIC_BASE_URL": os.environ.get("SUMMIT_PUBLIC_BASE_URL", "http://127.0.0.1:5000"),
+        # Where links in mail and QR codes point. Unset: where each request came (summit.core.links).
+        "PUBLIC_BASE_URL": os.environ.get("SUMMIT_PUBLIC_BASE_URL") or None,
+        # Host names the app answers to (Flask refuses others with 400), so that a forged Host
+        # header cannot put another site into the links of mail built during a request.
+        "TRUSTED_HOSTS": [h.strip() for h in os.environ["SUMMIT_TRUSTED_HOSTS"].split(",") if h.strip()]
+        if os.environ.get("SUMMIT_TRUSTED_HOSTS") else None,
         "LOG_FORMAT": os.environ.get("SUMMIT_LOG_FORMAT", "json"),
         "LOG_LEVEL": os.environ.get("SUMMIT_LOG_LEVEL", "INFO"),
         # Werkzeug's method for new password hashes. The test suite sets a cheap one: scrypt's

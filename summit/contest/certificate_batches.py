@@ -12,7 +12,7 @@ from flask_babel import gettext as _
 from pypdf import PdfWriter
 from sqlalchemy import select
 
-from summit.core import jobs
+from summit.core import jobs, links
 from summit.core.models import Summit
 from summit.extensions import db
 from summit.printing.pdf import render_pdf
@@ -28,8 +28,10 @@ def start_certificate_batch(summit: Summit, kind: str | None, track_code: str | 
     ids = [c.id for c in certificate_list(summit, kind, track_code, include_revoked=False)]
     if not ids:
         raise ContestError(_("No valid certificate matches this selection."), status=409)
+    # The QR codes point where the organizer who started the batch is (see summit.core.links).
     return jobs.start("certificates", "summit.contest.certificate_batches:run_certificate_batch",
-                      {"summit_id": summit.id, "kind": kind or "", "track": track_code or "", "ids": ids},
+                      {"summit_id": summit.id, "kind": kind or "", "track": track_code or "", "ids": ids,
+                       "base_url": links.base_url()},
                       created_by_id)
 
 
@@ -54,7 +56,9 @@ def run_certificate_batch(job_id: int, params: dict, progress) -> str:
     for start in range(0, total, CERT_CHUNK):
         chunk = certs[start:start + CERT_CHUNK]
         # Many pages use many font slices: subset them rather than embed each slice whole.
-        pdf = render_pdf(document_html([certificate_data(c) for c in chunk]), whole_slices=False)
+        with links.based_on(params.get("base_url")):
+            pages = [certificate_data(c) for c in chunk]
+        pdf = render_pdf(document_html(pages), whole_slices=False)
         writer.append(io.BytesIO(pdf))
         progress(start + len(chunk), total)
     path = certificate_batch_dir() / f"certificates-{job_id}-{int(time.time())}.pdf"

@@ -6,7 +6,6 @@ from __future__ import annotations
 import datetime as dt
 import secrets
 
-from flask import current_app
 from flask_babel import gettext as _
 from sqlalchemy import func, select
 
@@ -189,12 +188,10 @@ def certificate_list(summit: Summit, kind: str | None = None, track_code: str | 
 
 
 def verify_url(code: str) -> str:
-    """The certificate's public check on PUBLIC_BASE_URL: what its QR code holds (also from the CLI and jobs)."""
-    from urllib.parse import urlsplit
+    """The certificate's public check: what its QR code holds (also from the CLI and jobs)."""
+    from summit.core import links
 
-    parts = urlsplit(current_app.config["PUBLIC_BASE_URL"])
-    adapter = current_app.url_map.bind(parts.netloc, script_name=parts.path or "/", url_scheme=parts.scheme or "http")
-    return adapter.build("contest.verify", {"code": code}, force_external=True)
+    return links.external_url("contest.verify", code=code)
 
 
 def certificate_data(cert, qr: bool = True):

@@ -10,6 +10,7 @@ from sqlalchemy import select, text
 
 from summit.auth.permissions import role_required
 from summit.auth.views import safe_next
+from summit.core import links
 from summit.core.database import transaction
 from summit.core.models import Job, Summit
 from summit.core.nav import NavItem
@@ -17,6 +18,10 @@ from summit.extensions import db
 
 bp = Blueprint("core", __name__)
 NAV = [NavItem("core.summits", _l("Editions"), ("organizer",))]
+
+
+# Absolute links in pages that are printed or copied into mail: see summit.core.links.
+bp.app_template_global("external_url")(links.external_url)
 
 
 @bp.app_template_filter("format_summit_dates")

@@ -6,13 +6,12 @@ import datetime as dt
 import hashlib
 import re
 import secrets
-from urllib.parse import urlsplit
 from zoneinfo import ZoneInfo
 
-from flask import current_app
 from flask_babel import gettext as _
 from sqlalchemy import select
 
+from summit.core import links
 from summit.core.models import Summit
 from summit.extensions import db
 from summit.programme.errors import ProgrammeError
@@ -56,10 +55,8 @@ def check_fields(summit: Summit, codes: list[str]) -> list[str]:
 
 
 def public_url(endpoint: str, **values) -> str:
-    """An absolute link on PUBLIC_BASE_URL, also outside a request (CLI, jobs)."""
-    parts = urlsplit(current_app.config["PUBLIC_BASE_URL"])
-    adapter = current_app.url_map.bind(parts.netloc, script_name=parts.path or "/", url_scheme=parts.scheme or "http")
-    return adapter.build(endpoint, values, force_external=True)
+    """An absolute link, also outside a request (CLI, jobs): see summit.core.links."""
+    return links.external_url(endpoint, **values)
 
 
 def check_email(value: str, field: str) -> str:

@@ -5,10 +5,9 @@ from __future__ import annotations
 import hashlib
 import secrets
 
-from flask import current_app
 from sqlalchemy import bindparam, or_, select
 
-from summit.core import audit
+from summit.core import audit, links
 from summit.core.database import transaction
 from summit.core.models import Summit, utcnow
 from summit.extensions import db
@@ -27,7 +26,7 @@ def new_token() -> tuple[str, str]:
 
 
 def manage_url(token: str) -> str:
-    return current_app.config["PUBLIC_BASE_URL"].rstrip("/") + f"/r/{token}"
+    return links.url(f"/r/{token}")
 
 
 _BY_TOKEN_HASH = select(Registration).where(Registration.manage_token_hash == bindparam("token_hash"))

@@ -7,7 +7,7 @@ from flask_babel import force_locale, lazy_gettext as _l
 from markupsafe import Markup
 
 from summit import babel_locale
-from summit.core import mail, signals
+from summit.core import links as core_links, mail, signals
 from summit.core.models import OutboundMail
 from summit.registration.links import manage_url
 from summit.registration.models import Registration
@@ -38,7 +38,7 @@ CONFIRMATION_KINDS = ("confirmed", "approved", "promoted", "received", "waitlist
 def queue_status_mail(reg: Registration, kind: str, token: str | None = None) -> OutboundMail:
     """The mail for `kind` in the registrant's language. With a token, the private link."""
     subject_msg, headline_msg = MAIL_KINDS[kind]
-    link = manage_url(token) if token else current_app.config["PUBLIC_BASE_URL"].rstrip("/") + "/register/link"
+    link = manage_url(token) if token else core_links.url("/register/link")
     extra_text, extra_html, attachments = [], [], []
     if kind in CONFIRMATION_KINDS and reg.status == "approved":
         for _receiver, result in signals.confirmation_mail_parts.send(reg):

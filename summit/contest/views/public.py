@@ -2,11 +2,12 @@
 and the business plan for the judges and organizers who may read it."""
 from __future__ import annotations
 
-from flask import abort, render_template, request, send_file, url_for
+from flask import abort, render_template, request, send_file
 from flask_login import current_user
 from sqlalchemy import select
 
 from summit.auth.permissions import role_required
+from summit.core import links
 from summit.core.errors import form_error
 from summit.extensions import db
 
@@ -56,7 +57,7 @@ def apply():
             form_error(form, exc, "business_plan")
             status = exc.status
         else:
-            link = url_for("contest.team", token=token, _external=True)
+            link = links.external_url("contest.team", token=token)
             return render_template("contest/applied.html", entry=entry, link=link), 201
     elif request.method == "POST":
         status = 422

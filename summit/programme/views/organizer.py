@@ -6,6 +6,7 @@ from flask import Response, abort, flash, redirect, render_template, request, se
 from flask_babel import gettext as _
 
 from summit.auth.permissions import role_required
+from summit.core import links
 from summit.extensions import db
 from summit.programme import export, labels
 from summit.programme.common import field_codes, local_to_utc, utc_to_local
@@ -158,7 +159,7 @@ def admin_results():
         except ProgrammeError as exc:
             return fail(form, exc, "programme/admin_results.html", summit=summit,
                          results=results_of(summit), tags=field_codes(summit), link=None)
-        link = url_for("programme.result_edit", token=token, _external=True)
+        link = links.external_url("programme.result_edit", token=token)
         form = ResultLinkForm(formdata=None)
     elif form.errors:
         return render_template("programme/admin_results.html", form=form, summit=summit,
@@ -201,7 +202,7 @@ def admin_needs():
             except ProgrammeError as exc:
                 return fail(form, exc, "programme/admin_needs.html", **context)
             flash(_("Need added. The enterprise's private link: %(link)s",
-                    link=url_for("programme.need_edit", token=token, _external=True)), "success")
+                    link=links.external_url("programme.need_edit", token=token)), "success")
             return redirect(url_for("programme.admin_needs"))
         return render_template("programme/admin_needs.html", form=form, **context), 400
     return render_template("programme/admin_needs.html", form=form, **context)
@@ -217,7 +218,7 @@ def admin_need(need_id: int):
         if request.form.get("action") == "new_link":
             token = new_need_link(need)
             flash(_("New private link (mailed to the contact): %(link)s",
-                    link=url_for("programme.need_edit", token=token, _external=True)), "success")
+                    link=links.external_url("programme.need_edit", token=token)), "success")
             return redirect(url_for("programme.admin_need", need_id=need_id))
         if form.validate():
             try:
