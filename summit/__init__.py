@@ -55,8 +55,9 @@ def create_app(config: dict | None = None) -> Flask:
         static_folder="static",
     )
     app.config.update(config_module.from_env(config))
-    if app.config["SQLALCHEMY_DATABASE_URI"].startswith("sqlite"):
-        app.config["SQLALCHEMY_ENGINE_OPTIONS"] = {"connect_args": {"timeout": 30}}
+    from summit.core.database import engine_options
+
+    app.config["SQLALCHEMY_ENGINE_OPTIONS"] = engine_options(app.config)
 
     from summit.core.logging import configure_logging
 
@@ -118,10 +119,14 @@ def create_app(config: dict | None = None) -> Flask:
             "is_en": locale.startswith("en"),
             "nav_items": features.nav,
             "home_links": features.home_links,
-            "current_summit": g.get("current_summit") or Summit.current(),
+            # Not while the database is down: the 503 page must not ask it again.
+            "current_summit": None if g.get("database_down") else (g.get("current_summit") or Summit.current()),
         }
 
     from summit.core import errors
 
     errors.register(app)
+    from summit.core import health
+
+    health.register(app)
     return app

@@ -58,8 +58,16 @@ def from_env(overrides: dict | None = None) -> dict:
         "SECRET_KEY": secret_key(folder),
         "SQLALCHEMY_DATABASE_URI": db_url,
         "SQLALCHEMY_ENGINE_OPTIONS": {"pool_pre_ping": True},
+        # Seconds. A database that refuses or hangs fails a request within the connect timeout
+        # (a 503 page); a statement (or, on SQLite, the wait for another writer's lock) that
+        # takes longer than the statement timeout is cancelled. 0: no statement timeout.
+        "DB_CONNECT_TIMEOUT": float(os.environ.get("SUMMIT_DB_CONNECT_TIMEOUT") or 3),
+        "DB_STATEMENT_TIMEOUT": float(os.environ.get("SUMMIT_DB_STATEMENT_TIMEOUT") or 10),
         "INSTANCE_DIR": str(folder),
-        "UPLOAD_DIR": os.environ.get("SUMMIT_UPLOAD_DIR", str(folder / "uploads")),
+        # The storage root (summit.core.storage): uploads, generated PDFs, import files. Hosts
+        # share it as one volume. SUMMIT_UPLOAD_DIR is its older name.
+        "UPLOAD_DIR": os.environ.get("SUMMIT_STORAGE_DIR") or os.environ.get("SUMMIT_UPLOAD_DIR")
+        or str(folder / "uploads"),
         "REDIS_URL": redis_url,
         # Flask-Limiter keeps its counters in Redis when there is one, so that
         # two workers or two hosts share them.

@@ -16,6 +16,7 @@ from summit.badges import layouts as layout_data
 from summit.badges import tokens
 from summit.badges.models import Badge, PrintBatch
 from summit.badges.services import BadgeError, approved_registration, ensure_badges, issue_badge
+from summit.core import storage
 from summit.core.database import transaction
 from summit.core.models import Summit, utcnow
 from summit.extensions import db
@@ -160,9 +161,7 @@ def start_batch(summit: Summit, layout_name: str, category: str | None, mode: st
 
 
 def batch_dir() -> Path:
-    path = Path(current_app.config["INSTANCE_DIR"]) / "badges"
-    path.mkdir(parents=True, exist_ok=True)
-    return path
+    return storage.folder("badges")
 
 
 CHUNK = 100  # badges per WeasyPrint document in a batch
@@ -180,10 +179,12 @@ def run_batch(job_id: int, params: dict, progress) -> str:
     path = batch_dir() / f"batch-{batch.id}-{int(time.time())}.pdf"
     write_batch_pdf(entries, batch.layout, path, progress)
     mark_printed([b.id for _r, b in entries], batch.id)
+    # Relative to the storage root: any host finds it under its own mount of the shared volume.
+    stored = storage.relative(path)
     with transaction():
         batch = db.session.get(PrintBatch, batch.id)
-        batch.count, batch.status, batch.file_path = len(entries), "done", str(path)
-    return str(path)
+        batch.count, batch.status, batch.file_path = len(entries), "done", stored
+    return stored
 
 
 def write_batch_pdf(entries: list[tuple[Registration, Badge]], layout_name: str, path: Path,

@@ -1,7 +1,6 @@
 from __future__ import annotations
 
 import os
-from pathlib import Path
 
 from flask import (Blueprint, abort, current_app, flash, g, jsonify, redirect, render_template, request,
                    send_file, url_for)
@@ -13,6 +12,7 @@ from summit.badges import checkin, dashboard, scans, services, sheets
 from summit.badges.forms import PrintForm
 from summit.badges.layouts import LAYOUTS
 from summit.badges.models import PrintBatch
+from summit.core import storage
 from summit.core.errors import back_to
 from summit.core.models import Job, Summit, utcnow
 from summit.core.nav import NavItem
@@ -106,9 +106,10 @@ def batch(batch_id: int):
 @role_required("organizer")
 def download(batch_id: int):
     found = db.session.get(PrintBatch, batch_id) or abort(404)
-    if found.status != "done" or not found.file_path or not Path(found.file_path).exists():
+    path = storage.path(found.file_path) if found.status == "done" and found.file_path else None
+    if path is None or not path.exists():
         abort(404)
-    return send_file(found.file_path, mimetype="application/pdf", as_attachment=True,
+    return send_file(path, mimetype="application/pdf", as_attachment=True,
                      download_name=f"badges-{found.id}-{found.layout}.pdf")
 
 

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
-import os
 import secrets
 from pathlib import Path
 
@@ -12,7 +11,7 @@ from flask import current_app
 from flask_babel import gettext as _
 from sqlalchemy import select
 
-from summit.core import audit, pdfcheck
+from summit.core import audit, pdfcheck, storage
 from summit.core.database import transaction
 from summit.core.models import utcnow
 from summit.extensions import db
@@ -48,19 +47,16 @@ def check_pdf(data: bytes) -> None:
 
 
 def store_plan(data: bytes) -> str:
-    folder = Path(current_app.config["UPLOAD_DIR"]) / "contest"
-    folder.mkdir(parents=True, exist_ok=True)
-    name = f"{secrets.token_hex(16)}.pdf"
-    tmp = folder / (name + ".part")
-    tmp.write_bytes(data)
-    os.replace(tmp, folder / name)
-    return f"contest/{name}"
+    try:
+        return storage.save("contest", f"{secrets.token_hex(16)}.pdf", data)
+    except storage.StorageError:
+        raise ContestError(str(storage.NOT_SAVED), "business_plan", 503) from None
 
 
 def plan_file(entry: Entry) -> Path | None:
     if not entry.plan_path:
         return None
-    path = Path(current_app.config["UPLOAD_DIR"]) / entry.plan_path
+    path = storage.path(entry.plan_path)
     return path if path.exists() else None
 
 

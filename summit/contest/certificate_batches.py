@@ -7,12 +7,11 @@ import os
 import time
 from pathlib import Path
 
-from flask import current_app
 from flask_babel import gettext as _
 from pypdf import PdfWriter
 from sqlalchemy import select
 
-from summit.core import jobs, links
+from summit.core import jobs, links, storage
 from summit.core.models import Summit
 from summit.extensions import db
 from summit.printing.pdf import render_pdf
@@ -39,9 +38,7 @@ CERT_CHUNK = 25  # certificates per WeasyPrint document in a batch
 
 
 def certificate_batch_dir() -> Path:
-    path = Path(current_app.config["INSTANCE_DIR"]) / "certificates"
-    path.mkdir(parents=True, exist_ok=True)
-    return path
+    return storage.folder("certificates")
 
 
 def run_certificate_batch(job_id: int, params: dict, progress) -> str:
@@ -66,4 +63,4 @@ def run_certificate_batch(job_id: int, params: dict, progress) -> str:
     with tmp.open("wb") as fh:
         writer.write(fh)
     os.replace(tmp, path)
-    return str(path)
+    return storage.relative(path)  # any host finds it under its own mount of the storage root

@@ -1,11 +1,12 @@
-"""Engine settings that the ORM cannot express: SQLite's WAL mode and foreign keys."""
+"""Engine settings that the ORM cannot express: timeouts, SQLite's WAL mode and foreign keys."""
 from __future__ import annotations
 
+import math
 from contextlib import contextmanager
 
 from flask import Flask
 from sqlalchemy import event
-from sqlalchemy.engine import Engine
+from sqlalchemy.engine import Engine, make_url
 
 from summit.extensions import db
 
@@ -15,8 +16,7 @@ def _sqlite_pragmas(dbapi_connection, _record) -> None:
     dbapi_connection.isolation_level = None
     cursor = dbapi_connection.cursor()
     cursor.execute("PRAGMA journal_mode=WAL")
-    cursor.execute("PRAGMA foreign_keys=ON")
-    cursor.execute("PRAGMA busy_timeout=30000")
+    cursor.execute("PRAGMA foreign_keys=ON")  # (the busy timeout comes from engine_options)
     cursor.execute("PRAGMA synchronous=NORMAL")
     cursor.close()
 
@@ -26,6 +26,32 @@ def _sqlite_begin(conn) -> None:
         conn.exec_driver_sql("BEGIN IMMEDIATE")
     else:
         conn.exec_driver_sql("BEGIN")
+
+
+def engine_options(config) -> dict:
+    """SQLALCHEMY_ENGINE_OPTIONS with the connect and statement timeouts of the settings
+    (DB_CONNECT_TIMEOUT, DB_STATEMENT_TIMEOUT), so that a database that refuses or hangs
+    fails a request within seconds instead of holding the worker."""
+    url = make_url(config["SQLALCHEMY_DATABASE_URI"])
+    connect = float(config.get("DB_CONNECT_TIMEOUT") or 3)
+    statement = float(config.get("DB_STATEMENT_TIMEOUT") or 0)
+    options = dict(config.get("SQLALCHEMY_ENGINE_OPTIONS") or {})
+    connect_args = dict(options.get("connect_args") or {})
+    if url.get_backend_name() == "sqlite":
+        # SQLite has no server to connect to; its timeout is how long a statement waits for
+        # another connection's write lock before "database is locked".
+        connect_args.setdefault("timeout", statement or 30.0)
+        options.pop("pool_pre_ping", None)  # a file does not drop connections
+    elif url.get_backend_name() == "postgresql":
+        # libpq counts the connect timeout in whole seconds, at least 2.
+        connect_args.setdefault("connect_timeout", max(2, math.ceil(connect)))
+        if statement:
+            given = url.query.get("options", "")
+            given = given if isinstance(given, str) else " ".join(given)
+            connect_args.setdefault("options", f"-c statement_timeout={int(statement * 1000)} {given}".strip())
+        options.setdefault("pool_timeout", connect)  # waiting for a free connection of the pool
+    options["connect_args"] = connect_args
+    return options
 
 
 def configure_sqlite(app: Flask) -> None:

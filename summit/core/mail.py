@@ -14,7 +14,6 @@ import secrets
 import smtplib
 from email.message import EmailMessage
 from email.utils import make_msgid
-from pathlib import Path
 
 from flask import current_app
 from sqlalchemy import func, select
@@ -44,7 +43,9 @@ def attachment_bytes(att: dict) -> bytes:
     if att.get("render"):
         module_name, func_name = att["render"].split(":")
         return getattr(importlib.import_module(module_name), func_name)(**att.get("args", {}))
-    return Path(att["path"]).read_bytes()
+    from summit.core import storage
+
+    return storage.path(att["path"]).read_bytes()  # relative to the storage root
 
 
 def build_message(mail: OutboundMail, sender: str) -> EmailMessage:

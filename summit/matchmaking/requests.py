@@ -4,10 +4,9 @@ from __future__ import annotations
 import secrets
 from pathlib import Path
 
-from flask import current_app
 from flask_babel import gettext as _
 
-from summit.core import audit, pdfcheck
+from summit.core import audit, pdfcheck, storage
 from summit.core.database import transaction
 from summit.core.models import utcnow
 from summit.extensions import db
@@ -75,19 +74,19 @@ def save_cv(registration: Registration, filename: str, data: bytes) -> TalentPro
             raise MatchmakingError(_("The CV may be at most 10 MB."), field="cv", status=413)
         # Hosts must be able to open it: a damaged or locked file is as useless as another format.
         raise MatchmakingError(_("The CV must be a PDF file."), field="cv")
-    folder = Path(current_app.config["UPLOAD_DIR"]) / "cv"
-    folder.mkdir(parents=True, exist_ok=True)
     # A random file name: the upload's own name is shown, never used as a path.
-    path = folder / f"{registration.id}-{secrets.token_hex(8)}.pdf"
-    path.write_bytes(data)
+    try:
+        stored = storage.save("cv", f"{registration.id}-{secrets.token_hex(8)}.pdf", data)
+    except storage.StorageError:
+        raise MatchmakingError(str(storage.NOT_SAVED), field="cv", status=503) from None
     with transaction():
         profile = profile_of(registration, create=True)
         old = profile.cv_path
-        profile.cv_path = str(path)
+        profile.cv_path = stored
         profile.cv_filename = (Path(filename or "cv.pdf").name or "cv.pdf")[:200]
         profile.cv_uploaded_at = utcnow()
         db.session.flush()
         audit.record(registration, "cv_uploaded", after={"filename": profile.cv_filename}, actor_label="attendee link")
-    if old and old != str(path):
-        Path(old).unlink(missing_ok=True)
+    if old and old != stored:
+        storage.remove(old)
     return profile

@@ -2,13 +2,11 @@
 from __future__ import annotations
 
 import secrets
-from pathlib import Path
 
-from flask import current_app
 from flask_babel import force_locale, gettext as _
 from sqlalchemy import select
 
-from summit.core import audit, mail
+from summit.core import audit, mail, storage
 from summit.core.database import for_update, transaction
 from summit.core.models import utcnow
 from summit.extensions import db
@@ -166,12 +164,11 @@ def _queue_agenda_mail(session: RecruitmentSession, reg: Registration) -> None:
         lines += ["", _("The attached calendar file adds the meetings to your phone. "
                         "Please come to the table a few minutes early."),
                   _("Your private registration link shows your agenda and lets you book free times.")]
-    folder = Path(current_app.config["INSTANCE_DIR"]) / "mail"
-    folder.mkdir(parents=True, exist_ok=True)
-    path = folder / f"agenda-{session.id}-{reg.id}-{secrets.token_hex(4)}.ics"
-    path.write_bytes(agenda.ics_for(reg, meetings, locale))
+    # In the storage root, so that a mail sender on another host finds it.
+    stored = storage.save("mail", f"agenda-{session.id}-{reg.id}-{secrets.token_hex(4)}.ics",
+                          agenda.ics_for(reg, meetings, locale))
     mail.queue(reg.email, subject, "\n".join(lines), attachments=[{"filename": "agenda.ics", "mimetype": "text/calendar",
-                                                                  "path": str(path)}], language=locale)
+                                                                  "path": stored}], language=locale)
 
 
 def _queue_host_mails(session: RecruitmentSession) -> None:

@@ -3,13 +3,13 @@
 PATHS = {
     "/healthz": {
         "get": {
-            "summary": "Health check: the application answers and the database is reachable",
+            "summary": "Health check: the application answers, the database is reachable and the storage writable",
             "operationId": "healthz",
             "tags": ["core"],
             "responses": {
                 "200": {"description": "Healthy",
                         "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Health"}}}},
-                "503": {"description": "The database is not reachable",
+                "503": {"description": "The database is not reachable or the storage cannot be written",
                         "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Health"}}}},
             },
         }
@@ -32,7 +32,8 @@ SCHEMAS = {
         "required": ["status", "database"],
         "properties": {
             "status": {"type": "string", "enum": ["ok", "error"]},
-            "database": {"type": "string"},
+            "database": {"type": "string", "description": "the database's kind, or \"unavailable\""},
+            "storage": {"type": "string", "enum": ["ok", "failing"]},
         },
     },
 }

@@ -8,7 +8,7 @@ from flask import current_app
 from flask_babel import force_locale, gettext as _
 from sqlalchemy import select
 
-from summit.core import audit, mail, pdfcheck
+from summit.core import audit, mail, pdfcheck, storage
 from summit.core.database import transaction
 from summit.core.models import Summit, utcnow
 from summit.extensions import db
@@ -131,11 +131,11 @@ def save_result(result: ResearchResult, data: dict, deck: tuple[str, bytes] | No
             for name, value in values.items():
                 setattr(result, name, value)
             if deck:
-                folder = Path(current_app.config["UPLOAD_DIR"]) / "programme" / "decks"
-                folder.mkdir(parents=True, exist_ok=True)
-                relative = f"programme/decks/{result.id}-{secrets.token_hex(8)}.pdf"
-                new_deck = Path(current_app.config["UPLOAD_DIR"]) / relative
-                new_deck.write_bytes(deck[1])
+                try:
+                    relative = storage.save("programme/decks", f"{result.id}-{secrets.token_hex(8)}.pdf", deck[1])
+                except storage.StorageError:
+                    raise ProgrammeError(str(storage.NOT_SAVED), "deck", 503) from None
+                new_deck = relative
                 old_deck, result.deck_path = result.deck_path, relative
                 result.deck_filename = Path(deck[0] or "deck.pdf").name[:200]
                 result.deck_pages = pages
@@ -147,17 +147,17 @@ def save_result(result: ResearchResult, data: dict, deck: tuple[str, bytes] | No
             audit.record(result, "result_saved", before=before, after=after, actor_label=actor_label)
     except Exception:
         if new_deck is not None:
-            new_deck.unlink(missing_ok=True)  # the row still names the deck it had
+            storage.remove(new_deck)  # the row still names the deck it had
         raise
     if old_deck:
-        (Path(current_app.config["UPLOAD_DIR"]) / old_deck).unlink(missing_ok=True)
+        storage.remove(old_deck)
     return result
 
 
 def deck_file(result: ResearchResult) -> Path | None:
     if not result.deck_path:
         return None
-    path = Path(current_app.config["UPLOAD_DIR"]) / result.deck_path
+    path = storage.path(result.deck_path)
     return path if path.is_file() else None
 
 

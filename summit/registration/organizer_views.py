@@ -6,14 +6,13 @@ from __future__ import annotations
 import io
 import re
 import secrets
-from pathlib import Path
 
 from flask import abort, current_app, flash, redirect, render_template, request, send_file, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 
 from summit.auth.permissions import role_required
-from summit.core import mail
+from summit.core import mail, storage
 from summit.core.database import db_ids, db_int
 from summit.core.errors import back_to
 from summit.core.features import features
@@ -179,12 +178,6 @@ def admin_edit(reg_id: int):
 
 # ------------------------------------------------------------------ import / export
 
-def _upload_dir() -> Path:
-    path = Path(current_app.config["UPLOAD_DIR"]) / "imports"
-    path.mkdir(parents=True, exist_ok=True)
-    return path
-
-
 @bp.route("/organizer/registrations/import", methods=["GET", "POST"])
 @role_required("organizer")
 def admin_import():
@@ -196,13 +189,13 @@ def admin_import():
     if upload:  # the second step: write what the preview showed
         if not re.fullmatch(r"[A-Za-z0-9_-]{20,60}\.(xlsx|csv)", upload):
             abort(400)
-        path = _upload_dir() / upload
+        path = storage.path(f"imports/{upload}")  # the preview may have run on another host
         if not path.exists():
             flash(_("The uploaded file is gone; please upload it again."), "warning")
             return redirect(url_for("registration.admin_import"), 303)
         report = imports.run_import(summit, upload, path.read_bytes(), send_mail=bool(request.form.get("send_mail")))
         if report.ok:
-            path.unlink(missing_ok=True)
+            storage.remove(f"imports/{upload}")
             flash(_("%(count)s registrations imported.", count=len(report.rows)), "success")
             return redirect(url_for("registration.admin_list"), 303)
         return render_template("registration/import.html", form=form, summit=summit, report=report, upload=None), 422
@@ -216,7 +209,12 @@ def admin_import():
     name = None
     if report.ok:
         name = f"{secrets.token_urlsafe(24)}.{suffix}"
-        (_upload_dir() / name).write_bytes(data)
+        try:
+            storage.save("imports", name, data)
+        except storage.StorageError:
+            form.file.errors = [str(storage.NOT_SAVED)]
+            return render_template("registration/import.html", form=form, summit=summit, report=None,
+                                   send_mail=form.send_mail.data), 503
     return render_template("registration/import.html", form=form, summit=summit, report=report, upload=name,
                            send_mail=form.send_mail.data), (200 if report.ok else 422)
 

@@ -100,7 +100,10 @@ def test_cv_upload_pdf_only(client, db, mm, tmp_path, pdf_bytes):
     assert ok.status_code == 303
     db.session.rollback()
     profile = db.session.scalar(select(TalentProfile).where(TalentProfile.registration_id == reg.id))
-    assert profile.cv_filename == "简历.pdf" and open(profile.cv_path, "rb").read().startswith(b"%PDF")
+    assert profile.cv_filename == "简历.pdf" and profile.cv_path.startswith("cv/")  # under the storage root
+    from summit.core import storage
+
+    assert storage.path(profile.cv_path).read_bytes().startswith(b"%PDF")
 
 
 def _schedule_and_publish(db, mm):

@@ -2,7 +2,6 @@
 and print a selection as a background batch."""
 from __future__ import annotations
 
-from pathlib import Path
 
 from flask import abort, current_app, flash, redirect, render_template, request, send_file, url_for
 from flask_babel import gettext as _, lazy_gettext as _l
@@ -10,6 +9,7 @@ from flask_login import current_user
 from sqlalchemy import select
 
 from summit.auth.permissions import role_required
+from summit.core import storage
 from summit.core.errors import back_to
 from summit.core.models import Job
 from summit.extensions import db
@@ -133,7 +133,8 @@ def admin_certificate_batch(job_id: int):
 @role_required("organizer")
 def admin_certificate_batch_download(job_id: int):
     job = _certificate_job(job_id)
-    if job.status != "done" or not job.result_path or not Path(job.result_path).exists():
+    path = storage.path(job.result_path) if job.status == "done" and job.result_path else None
+    if path is None or not path.exists():
         abort(404)
-    return send_file(job.result_path, mimetype="application/pdf", as_attachment=True,
+    return send_file(path, mimetype="application/pdf", as_attachment=True,
                      download_name=f"certificates-{job.id}.pdf")

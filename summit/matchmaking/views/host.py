@@ -2,13 +2,13 @@
 times, the printable A4 agenda and the CVs of the booth's talents."""
 from __future__ import annotations
 
-from pathlib import Path
 
 from flask import abort, flash, redirect, render_template, request, send_file, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 
 from summit.auth.permissions import role_required
+from summit.core import storage
 from summit.core.errors import back_to
 from summit.extensions import db
 from summit.matchmaking import booking, host, lookups, sessions_admin
@@ -153,7 +153,7 @@ def cv(registration_id: int):
         abort(403)
     if profile is None:
         abort(404)
-    path = Path(profile.cv_path)
+    path = storage.path(profile.cv_path)
     if not path.is_file():
         abort(404)
     return send_file(path, mimetype="application/pdf", download_name=profile.cv_filename or "cv.pdf")
