@@ -126,7 +126,8 @@ def create_app(config: dict | None = None) -> Flask:
     from summit.core import errors
 
     errors.register(app)
-    from summit.core import health
+    from summit.core import health, links
 
     health.register(app)
+    links.init_app(app)
     return app

@@ -12,7 +12,9 @@ import contextlib
 import contextvars
 from urllib.parse import urlsplit
 
-from flask import current_app, has_request_context, request
+from flask import Flask, Response, current_app, has_request_context, request
+from flask_babel import gettext as _
+from werkzeug.exceptions import SecurityError
 
 FALLBACK = "http://127.0.0.1:5000"
 
@@ -56,3 +58,11 @@ def based_on(url: str | None):
         yield
     finally:
         _captured.reset(token)
+
+
+def init_app(app: Flask) -> None:
+    @app.errorhandler(SecurityError)
+    def untrusted_host(_exc):
+        # A Host header outside SUMMIT_TRUSTED_HOSTS: no URL can be built for it, so no page
+        # either (the error page has links); a short plain answer.
+        return Response(_("The request could not be understood."), 400, mimetype="text/plain")

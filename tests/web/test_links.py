@@ -144,3 +144,13 @@ def test_several_workers_without_redis_warn_that_rate_limits_are_per_worker(tmp_
     assert "without SUMMIT_REDIS_URL" not in _gunicorn_log(tmp_path, 1)
     shared = _gunicorn_log(tmp_path, 2, SUMMIT_REDIS_URL="redis://127.0.0.1:6379/2")
     assert "without SUMMIT_REDIS_URL" not in shared and shared.count("Booting worker") == 2
+
+
+@pytest.mark.parametrize("app_config", [{"TRUSTED_HOSTS": ["summit.example.org"]}])
+def test_trusted_hosts_refuse_a_forged_host_header(client, db, reg_summit, person):
+    """SUMMIT_TRUSTED_HOSTS: a request naming another host is refused, so no mail links to it."""
+    data = person()
+    assert client.post("/register", data=data, base_url="http://evil.example.com").status_code == 400
+    assert db.session.scalar(select(OutboundMail.id)) is None
+    assert client.post("/register", data=data, base_url=SERVED).status_code == 303
+    assert _queued_link(db).startswith(f"{SERVED}/r/")
