@@ -72,3 +72,76 @@ def test_a_recused_judge_is_not_waited_for(client, app, db, contest, add_entry, 
     client.post("/stage/control", data={"action": "show", "item": f"entry:{entry.id}:{final.id}"})
     assert "3 位评委中已有 3 位评分" in client.get("/stage/control").get_data(as_text=True)
     assert client.post("/stage/control", data={"action": "reveal"}).status_code == 302
+
+
+def _scored_preliminary(app, db, add_entry, panel):
+    """Three startup entries scored in the preliminary (online) round only: 项目1 < 项目2 < 项目3."""
+    from summit.contest.models import Assignment
+
+    entries = [add_entry() for _ in range(3)]
+    prelim = round_of(db, "online")
+    for entry in entries:
+        db.session.add(Assignment(round_id=prelim.id, entry_id=entry.id, judge_id=panel[0][0], source="manual"))
+    db.session.commit()
+    for i, entry in enumerate(entries):
+        submit(app, panel[0], prelim.id, entry.id, dict(GOOD, innovation=10 + 5 * i))
+    return entries, prelim
+
+
+def _awards(db, track_id):
+    db.session.rollback()
+    return {a.entry_id: a.level for a in db.session.scalars(select(Award).where(Award.track_id == track_id))}
+
+
+def test_awards_are_reviewed_and_an_earlier_round_needs_an_explicit_choice(client, app, db, contest, add_entry,
+                                                                          panel, login):
+    entries, prelim = _scored_preliminary(app, db, add_entry, panel)
+    track_id = prelim.track_id
+    login("organizer")
+    page = f"/contest/admin/tracks/{track_id}/awards"
+    decisions = {f"level_{entries[2].id}": "first", f"level_{entries[1].id}": "second", f"level_{entries[0].id}": ""}
+    # "Confirm awards" first shows what would be confirmed: the round, the entries, their places.
+    r = client.post(f"{page}/confirm", data=decisions)
+    body = r.get_data(as_text=True)
+    assert r.status_code == 200 and _awards(db, track_id) == {}
+    assert "名次依据初赛的排名" in body and "初赛不是本组的最后一轮" in body and "2 个项目将获奖" in body
+    assert body.index(entries[2].project_name) < body.index("二等奖") < body.index(entries[1].project_name)
+    assert 'name="earlier_round_ok"' in body and f'name="round_id" value="{prelim.id}"' in body
+    # Confirmed without choosing the earlier round: refused, nothing saved, the reason on the page.
+    confirmed = dict(decisions, confirmed="1", round_id=str(prelim.id))
+    r = client.post(f"{page}/confirm", data=confirmed)
+    assert r.status_code == 303 and r.location.endswith(page) and _awards(db, track_id) == {}
+    assert "不是最后一轮" in client.get(page).get_data(as_text=True)
+    # A review of another round than the ranking's now: refused as stale.
+    r = client.post(f"{page}/confirm", data=dict(confirmed, earlier_round_ok="1",
+                                                  round_id=str(round_of(db, "roadshow").id)))
+    assert r.status_code == 303 and _awards(db, track_id) == {}
+    r = client.post(f"{page}/confirm", data=dict(confirmed, earlier_round_ok="1"))
+    assert r.status_code == 302 and _awards(db, track_id) == {entries[2].id: "first", entries[1].id: "second"}
+    # In English the review names the round in English.
+    english = client.post(f"{page}/confirm", data=decisions, headers={"Accept-Language": "en"}).get_data(as_text=True)
+    assert "Preliminary is not the last round of this track" in english and "2 entries will be awarded" in english
+
+    # "Publish" shows what the public page will show, and publishes only when confirmed.
+    r = client.post(f"/contest/admin/tracks/{track_id}/results/publish")
+    body = r.get_data(as_text=True)
+    assert r.status_code == 200 and "2 个项目及其奖项将被公布" in body and entries[2].project_name in body
+    assert "初赛不是本组的最后一轮" in body
+    assert client.get("/contest/results/startup").status_code == 404
+    r = client.post(f"/contest/admin/tracks/{track_id}/results/publish", data={"confirmed": "1"})
+    assert r.status_code == 302 and client.get("/contest/results/startup").status_code == 200
+
+
+def test_awards_from_the_last_round_need_no_extra_choice(client, app, db, contest, add_entry, panel, login):
+    entry = add_entry()
+    final = round_of(db, "roadshow")
+    submit(app, panel[0], final.id, entry.id)
+    login("organizer")
+    page = f"/contest/admin/tracks/{final.track_id}/awards"
+    body = client.post(f"{page}/confirm", data={f"level_{entry.id}": "first"}).get_data(as_text=True)
+    assert "名次依据决赛的排名" in body and "earlier_round_ok" not in body and "1 个项目将获奖" in body
+    english = client.post(f"{page}/confirm", data={f"level_{entry.id}": "first"},
+                          headers={"Accept-Language": "en"}).get_data(as_text=True)
+    assert "1 entry will be awarded" in english
+    r = client.post(f"{page}/confirm", data={f"level_{entry.id}": "first", "confirmed": "1", "round_id": str(final.id)})
+    assert r.status_code == 302 and _awards(db, final.track_id) == {entry.id: "first"}

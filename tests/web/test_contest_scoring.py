@@ -192,8 +192,10 @@ def test_online_round_assignment_ranking_advance_awards(client, db, contest, add
     assert client.get("/contest/results/startup").status_code == 404
     form = {f"level_{p['entry'].id}": p["level"] for p in proposal}
     awards_page = f"/contest/admin/tracks/{track.id}/awards"
-    assert client.post(f"{awards_page}/confirm", data=form).status_code == 302
-    assert client.post(f"/contest/admin/tracks/{track.id}/results/publish").status_code == 302
+    # The final has no scores: the places come from the preliminary round, chosen explicitly.
+    confirmed = dict(form, confirmed="1", earlier_round_ok="1")
+    assert client.post(f"{awards_page}/confirm", data=confirmed).status_code == 302
+    assert client.post(f"/contest/admin/tracks/{track.id}/results/publish", data={"confirmed": "1"}).status_code == 302
     page = client.get("/contest/results/startup").get_data(as_text=True)
     assert entries[5].project_name in page
     r = client.post(f"{awards_page}/confirm", data={f"level_{entries[0].id}": "platinum"})
@@ -385,7 +387,7 @@ def test_every_organizer_form_posts_to_a_route_of_its_own(client, app, db, conte
                        data={"judge_id": panel[1][0], "n-note": "同门"}).status_code == 302
     track = db.session.get(Track, final.track_id)
     assert client.post(f"/contest/admin/tracks/{track.id}/awards/confirm",
-                       data={f"level_{entry.id}": "first"}).status_code == 302
+                       data={f"level_{entry.id}": "first", "confirmed": "1"}).status_code == 302
     pages = [client.get(url).get_data(as_text=True) for url in (
         f"/contest/admin/rounds/{final.id}", f"/contest/admin/rounds/{prelim.id}", f"/contest/admin/entries/{entry.id}",
         f"/contest/admin/tracks/{track.id}", f"/contest/admin/tracks/{track.id}/awards")]
