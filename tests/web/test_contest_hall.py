@@ -145,3 +145,40 @@ def test_awards_from_the_last_round_need_no_extra_choice(client, app, db, contes
     assert "1 entry will be awarded" in english
     r = client.post(f"{page}/confirm", data={f"level_{entry.id}": "first", "confirmed": "1", "round_id": str(final.id)})
     assert r.status_code == 302 and _awards(db, final.track_id) == {entry.id: "first"}
+
+
+def test_words_not_codes_on_the_contest_pages_and_dashboard(client, app, db, contest, add_entry, panel, login):
+    import re
+
+    from summit.contest import awards
+    from summit.core.demo import DEMO_USERS
+
+    entry = add_entry()
+    add_entry(admitted=False)
+    final = round_of(db, "roadshow")
+    submit(app, panel[0], final.id, entry.id)
+    db.session.rollback()  # a stale SQLite snapshot cannot write
+    awards.publish_results(db.session.get(Track, final.track_id))  # outside a request: the system acts
+    login("organizer")
+
+    def text(url, lang="zh-CN"):
+        html = client.get(url, headers={"Accept-Language": lang}, follow_redirects=True).get_data(as_text=True)
+        return re.sub(r"<[^>]+>", " ", html[html.index("<main"):html.index("</main>")])
+
+    log = text("/contest/admin/audit")
+    assert "提交评分" in log and "公布结果" in log and "系统" in log
+    assert "score.submitted" not in log and "results.published" not in log and "system" not in log
+    english = text("/contest/admin/audit", "en")
+    assert "Score submitted" in english and "Results published" in english and "System" in english
+    entries = text("/contest/admin/entries")
+    assert "已入围" in entries and "Admitted" in text("/contest/admin/entries", "en")
+    assert not re.search(r"\b(admitted|submitted)\b", entries)
+    assert not re.search(r"\b(admitted|submitted)\b", text(f"/contest/admin/entries/{entry.id}"))
+    # The English dashboard names tracks and rounds in English.
+    dashboard = text("/dashboard/", "en")
+    assert "Final" in dashboard and "决赛" not in dashboard and "初创组" not in dashboard
+    assert "决赛" in text("/dashboard/") and "初创组" in text("/dashboard/")
+    # Demo accounts carry people's names, not their role (letters print "评委 <name>" themselves).
+    for _email, name, roles, _org, _fields in DEMO_USERS:
+        if {"judge", "organizer", "checkin"} & set(roles):
+            assert not re.search(r"评委|组委会|签到|Judge|Organizer", name), name

@@ -205,7 +205,8 @@ def test_online_round_assignment_ranking_advance_awards(client, db, contest, add
     assert {a.level for a in awards.awards(db.session.get(Track, track.id))} <= {"first", "second", "third",
                                                                                  "excellence"}
     log = client.get("/contest/admin/audit").get_data(as_text=True)
-    assert "award.confirmed" in log and "score.submitted" in log and "round.advanced" in log
+    assert "确认奖项" in log and "提交评分" in log and "晋级下一轮" in log  # words, not the codes
+    assert "award.confirmed" not in log and "score.submitted" not in log and "round.advanced" not in log
     # Every score in the workbook.
     wb = load_workbook(io.BytesIO(client.get("/contest/admin/scores.xlsx").data))
     assert sum(1 for _ in wb["初创组-初赛"].iter_rows(min_row=2)) == len(pairs)
