@@ -9,7 +9,8 @@ import numpy as np
 import pytest
 from PIL import Image
 
-from summit.badges import layouts, services, tokens
+from summit.badges import layouts, sheets, tokens
+from summit.registration.models import Registration
 from summit.printing.qr import qr_matrix
 
 DPI = 300
@@ -71,10 +72,10 @@ def test_rendered_badges_keep_four_light_modules_around_the_qr(db, make_registra
     people = ["Maximilian Alexander von Hohenberg-Schwarzenstein", "欧阳䶮晨", "Sophie Martin-Delacroix", "吉𠮷"]
     ids = [make_registration(people[i % len(people)], organisation=LONG_ORG, title=LONG_TITLE,
                              language="en" if i % 2 == 0 else "zh_CN") for i in range(layout.per_page)]
-    summit = db.session.get(services.Registration, ids[0]).summit
-    entries = services.select_for_print(summit)
+    summit = db.session.get(Registration, ids[0]).summit
+    entries = sheets.select_for_print(summit)
     pdf = tmp_path / "badges.pdf"
-    pdf.write_bytes(services.render_badges(entries, name))
+    pdf.write_bytes(sheets.render_badges(entries, name))
     subprocess.run(["pdftoppm", "-gray", "-png", "-r", str(DPI), "-f", "1", "-l", "1", str(pdf), str(tmp_path / "p")],
                    check=True)
     image = Image.open(next(tmp_path.glob("p*.png")))
