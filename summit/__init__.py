@@ -4,6 +4,7 @@ from __future__ import annotations
 import functools
 import importlib
 import logging
+from pathlib import Path
 
 from flask import Flask, g, has_request_context, request, session
 from flask_babel import get_locale, lazy_gettext as _l
@@ -66,8 +67,11 @@ def create_app(config: dict | None = None) -> Flask:
 
     warn_about_settings(app)
 
-    # Each feature keeps its catalog beside its code (summit/<feature>/translations).
-    dirs = ["translations"] + [f"{f}/translations" for f in FEATURES]
+    # Each feature keeps its catalog beside its code (summit/<feature>/translations). Only the
+    # folders that exist: Flask-Babel takes the plural rule of the last catalog it loads, and a
+    # missing one would give Chinese the English rule (ngettext would then miss its translation).
+    here = Path(__file__).parent
+    dirs = ["translations"] + [f"{f}/translations" for f in FEATURES if (here / f / "translations").is_dir()]
     app.config["BABEL_TRANSLATION_DIRECTORIES"] = ";".join(dirs)
 
     db.init_app(app)

@@ -30,10 +30,9 @@ def safe_next(target: str | None) -> str | None:
 
 
 def home_for(user) -> str:
-    if user.has_role("organizer"):
-        return url_for("core.index")
-    for role, endpoint in (("judge", "contest.judge_home"), ("checkin", "badges.checkin_page"),
-                           ("host", "matchmaking.host_home")):
+    """Each role's own start page (an organizer's is the dashboard); the public home otherwise."""
+    for role, endpoint in (("organizer", "dashboard.index"), ("judge", "contest.judge_home"),
+                           ("checkin", "badges.checkin_page"), ("host", "matchmaking.host_index")):
         if user.has_role(role) and endpoint in current_app.view_functions:
             return url_for(endpoint)
     return url_for("core.index")

@@ -2,7 +2,7 @@
 organizers (every decision logged), and the public results page."""
 from __future__ import annotations
 
-from flask_babel import gettext as _
+from flask_babel import get_locale, gettext as _
 from sqlalchemy import select
 
 from summit.core import audit
@@ -45,12 +45,57 @@ def propose_awards(track: Track) -> list[dict]:
     return out
 
 
-def confirm_awards(track: Track, decisions: dict[int, str]) -> None:
-    """decisions: entry id -> level key ("" removes). Every decision is logged."""
+def last_round(track: Track) -> Round | None:
+    return db.session.scalar(select(Round).where(Round.track_id == track.id)
+                             .order_by(Round.position.desc(), Round.id.desc()).limit(1))
+
+
+def _check_levels(track: Track, decisions: dict[int, str]) -> None:
     levels = {lv["key"] for lv in track.award_levels or []}
     if set(decisions.values()) - levels - {""}:
         raise ContestError(_("Unknown award level."), "level")
+
+
+def review_awards(track: Track, decisions: dict[int, str]) -> dict:
+    """What confirming these decisions would do, for the organizer to read first: the round the
+    places come from (and whether it is the track's last), the awarded entries in order of place
+    and rank, and the awards that would be removed."""
+    _check_levels(track, decisions)
+    round_, last = award_round(track), last_round(track)
+    ranks = {r["entry"]: r for r in ranking(round_)["rows"]} if round_ else {}
+    order = {lv["key"]: i for i, lv in enumerate(track.award_levels or [])}
+    existing = {a.entry_id: a for a in awards(track)}
+    rows, removed = [], []
+    for entry_id, level in decisions.items():
+        entry = db.session.get(Entry, entry_id)
+        if entry is None or entry.track_id != track.id:
+            raise ContestError(_("Unknown entry."), "entry")
+        row = ranks.get(entry_id, {})
+        if level:
+            rows.append({"entry": entry, "level": award_level(track, level), "rank": row.get("rank"),
+                         "score": row.get("score"), "order": order.get(level, 99)})
+        elif entry_id in existing:
+            removed.append({"entry": entry, "level": award_level(track, existing[entry_id].level)})
+    rows.sort(key=lambda r: (r["order"], r["rank"] or 9999, r["entry"].id))
+    return {"round": round_, "last_round": last, "is_last": round_ is not None and last is not None
+            and round_.id == last.id, "rows": rows, "removed": removed}
+
+
+def confirm_awards(track: Track, decisions: dict[int, str], round_id: int | None = None,
+                   earlier_round_ok: bool = False) -> None:
+    """decisions: entry id -> level key ("" removes). Every decision is logged. round_id is the
+    round the organizer reviewed (refused if the ranking has moved to another since); places
+    from a round that is not the track's last need earlier_round_ok."""
+    _check_levels(track, decisions)
     round_ = award_round(track)
+    if round_id is not None and (round_ is None or round_.id != round_id):
+        raise ContestError(_("The scores changed since the review: review the awards again."), "round", status=409)
+    last = last_round(track)
+    if round_ is not None and last is not None and round_.id != last.id and not earlier_round_ok:
+        raise ContestError(_("These places come from %(round)s, not from the last round (%(last)s): "
+                             "confirm that the awards are decided by %(round)s.",
+                             round=round_.name(get_locale_name()), last=last.name(get_locale_name())),
+                           "round", status=409)
     ranks = {r["entry"]: r for r in ranking(round_)["rows"]} if round_ else {}
     with transaction():
         existing = {a.entry_id: a for a in db.session.scalars(select(Award).where(Award.track_id == track.id))}
@@ -74,7 +119,12 @@ def confirm_awards(track: Track, decisions: dict[int, str]) -> None:
                 before = {"level": award.level}
             award.level, award.rank, award.score = level, row.get("rank"), row.get("score")
             award.confirmed_at = utcnow()
-            audit.record(award, "award.confirmed", before, {"level": level, "entry": entry_id, "rank": row.get("rank")})
+            audit.record(award, "award.confirmed", before, {"level": level, "entry": entry_id, "rank": row.get("rank"),
+                                                            "round": round_.id if round_ else None})
+
+
+def get_locale_name() -> str:
+    return str(get_locale() or "zh_CN")
 
 
 def publish_results(track: Track, publish: bool = True) -> None:

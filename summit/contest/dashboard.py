@@ -2,7 +2,7 @@
 missing scores per judge."""
 from __future__ import annotations
 
-from flask_babel import gettext as _
+from flask_babel import get_locale, gettext as _
 from sqlalchemy import func, select
 
 from summit.extensions import db
@@ -18,12 +18,13 @@ def figures(summit) -> list[dict]:
     contest = contest_for(summit)
     if contest is None:
         return []
+    locale = str(get_locale() or "zh_CN")  # names in the reader's language (English names exist)
     stats, per_track, rows, missing = [], [], [], []
     total_entries = scores_in = scores_due = 0
     for track in contest.tracks:
         count = db.session.scalar(select(func.count()).select_from(Entry).where(Entry.track_id == track.id)) or 0
         total_entries += count
-        per_track.append([track.name_zh, count])
+        per_track.append([track.name(locale), count])
         for round_ in track.rounds:
             entries = round_entries(round_)
             state = score_state(round_)
@@ -34,11 +35,11 @@ def figures(summit) -> list[dict]:
                 submitted = sum(1 for e in mine if state.get((e.id, judge.id), {}).get("locked"))
                 due += len(mine)
                 if round_.status == "open" and len(mine) > submitted:
-                    missing.append([f"{track.name_zh} · {round_.name_zh}", judge.name or judge.email,
+                    missing.append([f"{track.name(locale)} · {round_.name(locale)}", judge.name or judge.email,
                                     len(mine) - submitted])
             scores_in += done
             scores_due += due
-            rows.append([track.name_zh, round_.name_zh, len(entries), done, due])
+            rows.append([track.name(locale), round_.name(locale), len(entries), done, due])
     stats = [
         {"label": _("Contest entries"), "value": total_entries},
         {"label": _("Scores submitted"), "value": scores_in},
@@ -46,7 +47,7 @@ def figures(summit) -> list[dict]:
     ]
     return [{
         "key": "contest",
-        "title": contest.name_zh,
+        "title": contest.name(locale),
         "stats": stats,
         "charts": [{"title": _("Entries per track"), "kind": "bar", "points": per_track}],
         "tables": [

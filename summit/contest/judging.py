@@ -135,6 +135,18 @@ def judge_entries(round_: Round, judge: User) -> list[Entry]:
     return [e for e in entries if not recusal_reason(judge, e, conflicts)]
 
 
+def entry_judges(round_: Round, entry: Entry) -> list[User]:
+    """The judges expected to score this entry in this round: those it is assigned to (the whole
+    panel in a roadshow), less the recused."""
+    judges = panel(round_)
+    if round_.kind == "online":
+        assigned = set(db.session.scalars(select(Assignment.judge_id).where(
+            Assignment.round_id == round_.id, Assignment.entry_id == entry.id)))
+        judges = [j for j in judges if j.id in assigned]
+    conflicts = conflict_rows([entry.id])
+    return [j for j in judges if not recusal_reason(j, entry, conflicts)]
+
+
 def judge_rounds(judge: User) -> list[Round]:
     return list(db.session.scalars(select(Round).join(PanelJudge, PanelJudge.round_id == Round.id).where(
         PanelJudge.user_id == judge.id, Round.status != "draft").order_by(Round.id)))

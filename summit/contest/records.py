@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import io
 
+from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
 
 from summit.auth.models import User
@@ -13,6 +14,50 @@ from .ledger import score_state
 from .models import Contest, Entry, ScoreEvent
 from .ranking import ranking
 from .rounds import criteria, round_entries
+
+
+# What the organizers read for the codes kept in the audit trail and on entries.
+ACTION_LABELS = {
+    "assignment.added": _l("Judge assigned"),
+    "assignment.removed": _l("Assignment removed"),
+    "award.confirmed": _l("Award confirmed"),
+    "award.removed": _l("Award removed"),
+    "certificate.issued": _l("Certificate issued"),
+    "certificate.revoked": _l("Certificate revoked"),
+    "conflict.removed": _l("Recusal lifted"),
+    "conflict.set": _l("Recusal set"),
+    "entry.admitted": _l("Entry admitted"),
+    "entry.eligibility_override": _l("Eligibility overridden"),
+    "entry.rejected": _l("Entry rejected"),
+    "entry.submitted": _l("Entry submitted"),
+    "entry.updated": _l("Entry updated"),
+    "results.published": _l("Results published"),
+    "results.withdrawn": _l("Results withdrawn"),
+    "round.advanced": _l("Entries advanced to the next round"),
+    "round.assigned": _l("Judges assigned automatically"),
+    "round.created": _l("Round created"),
+    "round.panel": _l("Panel changed"),
+    "round.rubric": _l("Rubric changed"),
+    "round.updated": _l("Round updated"),
+    "score.submitted": _l("Score submitted"),
+    "score.unlocked": _l("Score unlocked"),
+    "track.settings": _l("Track settings changed"),
+}
+ACTOR_LABELS = {"system": _l("System")}
+ENTRY_STATUS_LABELS = {"submitted": _l("Submitted"), "admitted": _l("Admitted"), "rejected": _l("Rejected"),
+                       "withdrawn": _l("Withdrawn")}
+
+
+def action_label(code: str) -> str:
+    return str(ACTION_LABELS.get(code, code))
+
+
+def actor_label(label: str | None) -> str:
+    return str(ACTOR_LABELS.get(label or "", label or ""))
+
+
+def entry_status_label(status: str) -> str:
+    return str(ENTRY_STATUS_LABELS.get(status, status))
 
 
 def audit_events(contest: Contest, limit: int = 300):

@@ -12,7 +12,7 @@ import datetime as dt
 from dataclasses import dataclass
 from typing import Callable
 
-from flask_babel import gettext as _
+from flask_babel import gettext as _, ngettext
 from sqlalchemy import select
 
 from summit.core import audit
@@ -34,6 +34,9 @@ class StageKind:
     # choices(summit, locale) -> [(item_id, label, context, phases)] for the control page; phases
     # ([[name, seconds], ...], the countdown when the item goes on stage) may be left out.
     choices: Callable
+    # progress(item_id, context) -> {"scored": n, "expected": m} (how many of the judges expected
+    # to score the item have submitted) or None when the kind has no scores.
+    progress: Callable | None = None
 
 
 def kinds() -> dict[str, StageKind]:
@@ -77,8 +80,18 @@ def _bump(state: StageState, action: str, after: dict) -> None:
     audit.record(state, f"stage.{action}", None, after)
 
 
+def incomplete(state: StageState) -> dict | None:
+    """The item's scoring progress when some expected judge has not scored it yet, else None."""
+    kind = kinds().get(state.item_kind) if state.item_kind else None
+    if kind is None or kind.progress is None:
+        return None
+    progress = kind.progress(state.item_id, state.context or {})
+    return progress if progress and progress["scored"] < progress["expected"] else None
+
+
 def control(summit: Summit, action: str, hall: str = "main", **params) -> StageState:
-    """One change to the stage: show, start, pause, resume, next_phase, reveal, hide, clear."""
+    """One change to the stage: show, start, pause, resume, next_phase, reveal, hide, clear.
+    Revealing a score that not every expected judge has given needs incomplete_ok=True."""
     with transaction(lock=True):
         state = state_for(summit, hall, lock=True)
         if action == "show":
@@ -115,6 +128,8 @@ def control(summit: Summit, action: str, hall: str = "main", **params) -> StageS
                 state.phase_started_at = utcnow() if state.phase_index < len(state.phases) else None
                 state.paused_remaining = None
         elif action == "reveal":
+            if not params.get("incomplete_ok") and incomplete(state) is not None:
+                raise StageError("incomplete_score", 409)
             state.revealed = True
         elif action == "hide":
             state.revealed = False
@@ -128,7 +143,9 @@ def control(summit: Summit, action: str, hall: str = "main", **params) -> StageS
     return state
 
 
-def state_json(summit: Summit, locale: str, hall: str = "main") -> dict:
+def state_json(summit: Summit, locale: str, hall: str = "main", with_progress: bool = False) -> dict:
+    """The stage for the pages; with_progress adds the scoring progress (the control page's,
+    not the public screen's)."""
     stmt = select(StageState).where(StageState.summit_id == summit.id, StageState.hall == hall)
     state = db.session.scalar(stmt)
     if state is None or state.item_kind is None:
@@ -141,8 +158,12 @@ def state_json(summit: Summit, locale: str, hall: str = "main") -> dict:
         phase = {"name": name, "index": state.phase_index, "count": len(state.phases), "length": length,
                  "remaining": remaining(state), "running": state.phase_started_at is not None
                  and state.paused_remaining is None}
+    progress = None
+    if with_progress and kind is not None and kind.progress is not None:
+        progress = kind.progress(state.item_id, state.context or {})
     return {"version": state.version, "kind": state.item_kind, "id": state.item_id,
-            "context": state.context or {}, "item": item, "phase": phase, "revealed": state.revealed}
+            "context": state.context or {}, "item": item, "phase": phase, "revealed": state.revealed,
+            "progress": progress}
 
 
 # ---------------------------------------------------------------- the contest's kind: "entry"
@@ -162,7 +183,7 @@ def _describe_entry(item_id, context, locale, reveal):
         if row is not None:
             value = row["score"]
             out["score"] = f"{value:.3f}" if round_.method == "zscore" else f"{value:.2f}"
-            out["score_label"] = _("%(n)s judges", n=row["judges"])
+            out["score_label"] = ngettext("%(num)d judge", "%(num)d judges", row["judges"])
     return out
 
 
@@ -187,4 +208,18 @@ def _entry_choices(summit, locale):
     return out
 
 
-ENTRY_KIND = StageKind("entry", _describe_entry, _entry_choices)
+def _entry_progress(item_id, context):
+    from .judging import entry_judges
+    from .ledger import score_state
+    from .models import Entry, Round
+
+    entry = db.session.get(Entry, item_id) if isinstance(item_id, int) else None
+    round_ = db.session.get(Round, context.get("round_id")) if context.get("round_id") else None
+    if entry is None or round_ is None:
+        return None
+    expected = {j.id for j in entry_judges(round_, entry)}
+    locked = {judge for (entry_id, judge), s in score_state(round_).items() if entry_id == entry.id and s["locked"]}
+    return {"scored": len(expected & locked), "expected": len(expected)}
+
+
+ENTRY_KIND = StageKind("entry", _describe_entry, _entry_choices, _entry_progress)

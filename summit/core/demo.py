@@ -19,15 +19,15 @@ from summit.registration.models import Category, FieldTag, Registration
 
 DEMO_PASSWORD = "qianshan2024"
 DEMO_USERS = [
-    # email, name, roles, organisation, expertise
-    ("organizer@demo.qianshan.cn", "组委会 王敏", ["organizer"], "青岛千山创新科技有限公司", []),
-    ("checkin@demo.qianshan.cn", "签到 李娜", ["checkin"], "青岛千山创新科技有限公司", []),
-    ("judge1@demo.qianshan.cn", "评委 陈立新", ["judge"], "青岛大学", ["ai", "vr"]),
-    ("judge2@demo.qianshan.cn", "评委 赵海波", ["judge"], "中国海洋大学", ["marine_bio", "new_materials"]),
-    ("judge3@demo.qianshan.cn", "评委 孙雅琴", ["judge"], "青岛科技大学", ["smart_mfg", "new_materials"]),
-    ("judge4@demo.qianshan.cn", "评委 周建国", ["judge"], "海尔集团", ["smart_mfg", "ai"]),
-    ("judge5@demo.qianshan.cn", "Judge Emily Carter", ["judge"], "Qingdao Angel Fund", ["finance", "ai"]),
-    ("judge6@demo.qianshan.cn", "评委 吴晓峰", ["judge"], "青岛国际人才会客厅", ["microelectronics", "it"]),
+    # email, name (a person's name: it is printed on letters and certificates), roles, organisation, expertise
+    ("organizer@demo.qianshan.cn", "王敏", ["organizer"], "青岛千山创新科技有限公司", []),
+    ("checkin@demo.qianshan.cn", "李娜", ["checkin"], "青岛千山创新科技有限公司", []),
+    ("judge1@demo.qianshan.cn", "陈立新", ["judge"], "青岛大学", ["ai", "vr"]),
+    ("judge2@demo.qianshan.cn", "赵海波", ["judge"], "中国海洋大学", ["marine_bio", "new_materials"]),
+    ("judge3@demo.qianshan.cn", "孙雅琴", ["judge"], "青岛科技大学", ["smart_mfg", "new_materials"]),
+    ("judge4@demo.qianshan.cn", "周建国", ["judge"], "海尔集团", ["smart_mfg", "ai"]),
+    ("judge5@demo.qianshan.cn", "Emily Carter", ["judge"], "Qingdao Angel Fund", ["finance", "ai"]),
+    ("judge6@demo.qianshan.cn", "吴晓峰", ["judge"], "青岛国际人才会客厅", ["microelectronics", "it"]),
     ("host@demo.qianshan.cn", "中国海洋大学 人事处", ["host"], "中国海洋大学", []),
     ("host2@demo.qianshan.cn", "海信 人力资源部", ["host"], "海信集团", []),
 ]

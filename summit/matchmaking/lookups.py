@@ -148,7 +148,8 @@ def requests_by_session(registration: Registration) -> dict[int, list[MeetingReq
 
 
 def free_places(session: RecruitmentSession, registration: Registration) -> list[tuple[Booth, Slot, int]]:
-    """(booth, slot, free places) the talent could book now."""
+    """(booth, slot, free places) the talent could book now: never a time at which they already
+    meet someone, in this session or another (booking it would be refused)."""
     counts = dict(((b, s), n) for b, s, n in db.session.execute(
         select(Meeting.booth_id, Meeting.slot_id, func.count()).where(Meeting.session_id == session.id)
         .group_by(Meeting.booth_id, Meeting.slot_id)))
@@ -156,12 +157,15 @@ def free_places(session: RecruitmentSession, registration: Registration) -> list
                               .where(Meeting.registration_id == registration.id)).all()
     my_booths = {b for b, _s in mine}
     my_slots = {s for _b, s in mine}
+    busy = other_sessions_busy(registration.id, session)
     out = []
     for booth in session.booths:
         if booth.id in my_booths:
             continue
         for slot in session.slots:
             if slot.id in my_slots or slot.id in (booth.unavailable or []):
+                continue
+            if any(rules.overlaps(slot.starts_at, slot.ends_at, start, end) for start, end in busy):
                 continue
             left = booth.capacity - counts.get((booth.id, slot.id), 0)
             if left > 0:

@@ -269,7 +269,9 @@ def test_demo_issues_certificates_once_awards_are_confirmed(db, demo_summit):
     list(demo.load(demo_summit))
     assert count(db) == 0  # no confirmed awards yet: nothing to certify
     track = tracks.track_by_code(tracks.contest_for(demo_summit), "startup")
-    awards.confirm_awards(track, {p["entry"].id: p["level"] for p in awards.propose_awards(track)[:3]})
+    # The demo's final has no scores yet: the places come from the preliminary round, by choice.
+    awards.confirm_awards(track, {p["entry"].id: p["level"] for p in awards.propose_awards(track)[:3]},
+                          earlier_round_ok=True)
     lines = list(demo.load(demo_summit))
     assert any("award certificates issued" in line for line in lines)
     issued = count(db)

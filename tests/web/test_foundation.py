@@ -82,7 +82,7 @@ def test_passwords_are_hashed_with_scrypt_unless_configured(monkeypatch, app):
 def test_login_next_is_never_another_site(client, make_user):
     _id, email, password = make_user("organizer")
     response = client.post("/login", data={"email": email, "password": password, "next": "//evil.example/x"})
-    assert response.headers["Location"] == "/"
+    assert response.headers["Location"] == "/dashboard/"  # the organizer's start page, not the other site
 
 
 def test_anonymous_is_sent_to_login(client):

@@ -32,5 +32,26 @@ def contest_dt(value) -> str:
     return format_datetime(value, "yyyy-MM-dd HH:mm") if value else ""
 
 
+@bp.app_template_filter("contest_action")
+def contest_action(code: str) -> str:
+    from ..records import action_label
+
+    return action_label(code)
+
+
+@bp.app_template_filter("contest_actor")
+def contest_actor(label: str) -> str:
+    from ..records import actor_label
+
+    return actor_label(label)
+
+
+@bp.app_template_filter("entry_status")
+def entry_status(status: str) -> str:
+    from ..records import entry_status_label
+
+    return entry_status_label(status)
+
+
 # The audiences' modules add their routes to bp.
 from . import admin, admin_certificates, admin_rounds, judge, public, stage, team  # noqa: E402,F401

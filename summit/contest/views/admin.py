@@ -203,14 +203,24 @@ def _saved_awards(track: Track):
     return redirect(url_for("contest.admin_awards", track_id=track.id))
 
 
+def _decisions() -> dict[int, str]:
+    return {int(key[6:]): value for key, value in request.form.items()
+            if key.startswith("level_") and key[6:].isdigit() and len(key) < 20}
+
+
 @bp.route("/contest/admin/tracks/<int:track_id>/awards/confirm", methods=["POST"])
 @back_to("contest.admin_awards")
 @role_required("organizer")
 def admin_awards_confirm(track_id: int):
+    """Two steps: the first post shows what would be confirmed (round, entries, places); the
+    organizer's confirmation of that review, which names its round, saves it."""
     track = track_or_404(track_id)
-    decisions = {int(key[6:]): value for key, value in request.form.items()
-                 if key.startswith("level_") and key[6:].isdigit()}
-    awards.confirm_awards(track, decisions)
+    decisions = _decisions()
+    if request.form.get("confirmed") != "1":
+        return render_template("contest/admin/awards_review.html", track=track,
+                               review=awards.review_awards(track, decisions), decisions=decisions)
+    awards.confirm_awards(track, decisions, round_id=request.form.get("round_id", type=db_int),
+                          earlier_round_ok=request.form.get("earlier_round_ok") == "1")
     return _saved_awards(track)
 
 
@@ -218,7 +228,11 @@ def admin_awards_confirm(track_id: int):
 @back_to("contest.admin_awards")
 @role_required("organizer")
 def admin_results_publish(track_id: int):
+    """Two steps as well: what the public results page will show, then the confirmation."""
     track = track_or_404(track_id)
+    if request.form.get("confirmed") != "1":
+        return render_template("contest/admin/results_review.html", track=track, current=awards.awards(track),
+                               round_=awards.award_round(track), last=awards.last_round(track))
     awards.publish_results(track, True)
     return _saved_awards(track)
 

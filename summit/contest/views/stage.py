@@ -58,9 +58,22 @@ def stage_control():
                 return redirect(url_for("contest.stage_control", hall=hall))
             kind, item_id, _label, context, phases = choice
             params = {"kind": kind, "item_id": item_id, "context": context, "phases": phases}
-        stage.control(summit, action, hall, **params)
-        if request.accept_mimetypes.best == "application/json":
-            return jsonify(stage.state_json(summit, locale(), hall))
+        elif action == "reveal":
+            params = {"incomplete_ok": request.form.get("incomplete_ok") == "1"}
+        wants_json = request.accept_mimetypes.best == "application/json"
+        try:
+            stage.control(summit, action, hall, **params)
+        except stage.StageError as exc:
+            if exc.code != "incomplete_score":
+                raise
+            # A score not every judge has given yet: the organizer confirms before the hall sees it.
+            state = stage.state_json(summit, locale(), hall, with_progress=True)
+            if wants_json:
+                return jsonify({"error": _("Not every judge has scored this entry yet."), "code": exc.code, "progress": state["progress"]}), 409
+            return render_template("contest/stage_control.html", hall=hall, choices=choices, state=state,
+                                   confirm_reveal=True), 409
+        if wants_json:
+            return jsonify(stage.state_json(summit, locale(), hall, with_progress=True))
         return redirect(url_for("contest.stage_control", hall=hall))
     return render_template("contest/stage_control.html", hall=hall, choices=choices,
-                           state=stage.state_json(summit, locale(), hall))
+                           state=stage.state_json(summit, locale(), hall, with_progress=True))
