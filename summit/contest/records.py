@@ -1,12 +1,11 @@
 """The contest's records for the organizers: its audit trail and the scores workbook."""
 from __future__ import annotations
 
-import io
-
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
 
 from summit.auth.models import User
+from summit.core import spreadsheet
 from summit.extensions import db
 
 from . import scoring
@@ -71,48 +70,44 @@ def audit_events(contest: Contest, limit: int = 300):
 
 def export_xlsx(contest: Contest) -> bytes:
     """Every round's scores (current values and the full ledger) and rankings, one workbook."""
-    from openpyxl import Workbook
     from openpyxl.styles import Font
 
-    wb = Workbook()
-    wb.remove(wb.active)
+    wb = spreadsheet.new_workbook()
     users = {u.id: u for u in db.session.scalars(select(User))}
     for track in contest.tracks:
         for round_ in track.rounds:
             title = f"{track.name_zh}-{round_.name_zh}"[:28]
-            ws = wb.create_sheet(title)
+            ws = spreadsheet.add_sheet(wb, title)
             keys = [c["key"] for c in round_.rubric]
-            ws.append(["项目 Project", "评委 Judge"] + [c["name_zh"] for c in round_.rubric] +
-                      ["合计 Total", "已提交 Submitted", "评语 Comment"])
+            spreadsheet.append(ws, ["项目 Project", "评委 Judge"] + [c["name_zh"] for c in round_.rubric] +
+                               ["合计 Total", "已提交 Submitted", "评语 Comment"])
             entries = {e.id: e for e in round_entries(round_)}
             for (eid, jid), st in sorted(score_state(round_).items()):
                 entry = entries.get(eid) or db.session.get(Entry, eid)
                 vals = [st["values"].get(k) for k in keys]
                 full = all(v is not None for v in vals)
-                ws.append([entry.project_name, users[jid].name or users[jid].email] + vals +
-                          [scoring.total(criteria(round_), st["values"]) if full else None,
-                           "是" if st["locked"] else "否", st["comment"]])
-            rank_ws = wb.create_sheet(f"{title[:24]}-排名")
-            rank_ws.append(["名次 Rank", "项目 Project", "得分 Score", "评委数 Judges", "极差 Spread", "分歧 Disagree"])
+                spreadsheet.append(ws, [entry.project_name, users[jid].name or users[jid].email] + vals +
+                                   [scoring.total(criteria(round_), st["values"]) if full else None,
+                                    "是" if st["locked"] else "否", st["comment"]])
+            rank_ws = spreadsheet.add_sheet(wb, f"{title[:24]}-排名")
+            spreadsheet.append(rank_ws, ["名次 Rank", "项目 Project", "得分 Score", "评委数 Judges", "极差 Spread",
+                                         "分歧 Disagree"])
             for r in ranking(round_)["rows"]:
-                rank_ws.append([r["rank"], r["entry_obj"].project_name, round(r["score"], 4), r["judges"],
-                                r["spread"], "是" if r["disagree"] else ""])
+                spreadsheet.append(rank_ws, [r["rank"], r["entry_obj"].project_name, round(r["score"], 4),
+                                             r["judges"], r["spread"], "是" if r["disagree"] else ""])
             for sheet in (ws, rank_ws):
                 for cell in sheet[1]:
                     cell.font = Font(bold=True)
-    ledger = wb.create_sheet("评分记录 Ledger")
-    ledger.append(["id", "时间 UTC", "轮次 Round", "项目 Project", "评委 Judge", "动作 Kind", "分值 Values",
-                   "评语 Comment", "操作人 By", "说明 Note"])
+    ledger = spreadsheet.add_sheet(wb, "评分记录 Ledger")
+    spreadsheet.append(ledger, ["id", "时间 UTC", "轮次 Round", "项目 Project", "评委 Judge", "动作 Kind",
+                                "分值 Values", "评语 Comment", "操作人 By", "说明 Note"])
     round_ids = [r.id for t in contest.tracks for r in t.rounds]
     if round_ids:
         for ev in db.session.scalars(select(ScoreEvent).where(ScoreEvent.round_id.in_(round_ids))
                                      .order_by(ScoreEvent.id)):
             entry = db.session.get(Entry, ev.entry_id)
-            ledger.append([ev.id, ev.at, ev.round_id, entry.project_name, users[ev.judge_id].email, ev.kind,
-                           ", ".join(f"{k}={v}" for k, v in (ev.values or {}).items()), ev.comment,
-                           users[ev.actor_id].email if ev.actor_id in users else "", ev.note])
-    if not wb.sheetnames:
-        wb.create_sheet("empty")
-    buf = io.BytesIO()
-    wb.save(buf)
-    return buf.getvalue()
+            spreadsheet.append(ledger, [ev.id, ev.at, ev.round_id, entry.project_name, users[ev.judge_id].email,
+                                        ev.kind, ", ".join(f"{k}={v}" for k, v in (ev.values or {}).items()),
+                                        ev.comment, users[ev.actor_id].email if ev.actor_id in users else "",
+                                        ev.note])
+    return spreadsheet.xlsx_bytes(wb)

@@ -1,44 +1,30 @@
 """The dashboard's sections as an .xlsx workbook: one sheet per section."""
 from __future__ import annotations
 
-import io
-import re
-
-from openpyxl import Workbook
 from openpyxl.chart import BarChart, LineChart, Reference
 from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.utils import get_column_letter
 
+from summit.core import spreadsheet
+
 HEADER_FILL = PatternFill("solid", fgColor="12355B")
 HEADER_FONT = Font(bold=True, color="FFFFFF")
 TITLE_FONT = Font(bold=True, size=13)
-INVALID = re.compile(r"[\[\]:*?/\\]")
 
 
 def sheet_name(title: str, taken: set[str]) -> str:
-    base = INVALID.sub(" ", title).strip() or "Sheet"
-    base = base[:31]
-    name, n = base, 2
-    while name.lower() in taken:
-        suffix = f" ({n})"
-        name = base[:31 - len(suffix)] + suffix
-        n += 1
+    name = spreadsheet.sheet_title(title, taken)
     taken.add(name.lower())
     return name
 
 
 def _append(ws, values) -> None:
-    """Append a row; text that starts with = stays text (never a formula from attendee input)."""
-    ws.append(list(values))
-    for cell in ws[ws.max_row]:
-        if isinstance(cell.value, str) and cell.value.startswith("="):
-            cell.data_type = "s"
+    spreadsheet.append(ws, values)
 
 
 def workbook(sections: list[dict], *, heading: str, labels: dict[str, str]) -> bytes:
     """labels: translated "figure", "value", "label" captions."""
-    wb = Workbook()
-    wb.remove(wb.active)
+    wb = spreadsheet.new_workbook()
     taken: set[str] = set()
     for section in sections:
         ws = wb.create_sheet(sheet_name(section["title"], taken))
@@ -59,15 +45,15 @@ def workbook(sections: list[dict], *, heading: str, labels: dict[str, str]) -> b
                 widths[i] = max(widths.get(i, 8), min(60, len(str(v)) * 2 + 2))
 
         if section.get("error"):
-            ws.append([])
+            _append(ws, [])
             row([section["error"]])
         if section["stats"]:
-            ws.append([])
+            _append(ws, [])
             header([labels["figure"], labels["value"]])
             for stat in section["stats"]:
                 row([stat["label"], stat["value"]])
         for chart in section["charts"]:
-            ws.append([])
+            _append(ws, [])
             _append(ws, [chart["title"]])
             ws.cell(ws.max_row, 1).font = TITLE_FONT
             header([labels["label"], labels["value"]])
@@ -86,7 +72,7 @@ def workbook(sections: list[dict], *, heading: str, labels: dict[str, str]) -> b
                 drawing.height, drawing.width = 7, 14
                 ws.add_chart(drawing, f"E{first - 1}")
         for table in section["tables"]:
-            ws.append([])
+            _append(ws, [])
             _append(ws, [table["title"]])
             ws.cell(ws.max_row, 1).font = TITLE_FONT
             header(table["columns"])
@@ -96,7 +82,5 @@ def workbook(sections: list[dict], *, heading: str, labels: dict[str, str]) -> b
             ws.column_dimensions[get_column_letter(i)].width = width
         ws["A2"].alignment = Alignment(wrap_text=False)
     if not wb.sheetnames:
-        wb.create_sheet("Dashboard").append([heading])
-    buffer = io.BytesIO()
-    wb.save(buffer)
-    return buffer.getvalue()
+        _append(wb.create_sheet("Dashboard"), [heading])
+    return spreadsheet.xlsx_bytes(wb)

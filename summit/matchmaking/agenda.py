@@ -2,13 +2,12 @@
 from __future__ import annotations
 
 import datetime as dt
-import io
 
 from icalendar import Calendar, Event
-from openpyxl import Workbook
 from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.utils import get_column_letter
 
+from summit.core import spreadsheet
 from summit.matchmaking import rules
 
 
@@ -44,11 +43,9 @@ OUTCOME_LABELS = {"zh": {"interest": "有意向", "in_depth": "深入洽谈", "i
 
 def session_workbook(session, meetings, figures: dict, labels: dict) -> bytes:
     """Sheet 1: every meeting; sheet 2: the figures. `labels` holds the translated headings."""
-    wb = Workbook()
-    ws = wb.active
-    ws.title = labels["sheet_meetings"]
-    head = labels["columns"]
-    ws.append(head)
+    wb = spreadsheet.new_workbook()
+    ws = spreadsheet.add_sheet(wb, labels["sheet_meetings"])
+    spreadsheet.append(ws, labels["columns"])
     for cell in ws[1]:
         cell.font = Font(bold=True, color="FFFFFF")
         cell.fill = PatternFill("solid", fgColor="1F5FA8")
@@ -57,19 +54,18 @@ def session_workbook(session, meetings, figures: dict, labels: dict) -> bytes:
         start = rules.to_local(m.slot.starts_at)
         end = rules.to_local(m.slot.ends_at)
         reg = m.registration
-        ws.append([start.strftime("%Y-%m-%d"), f"{start:%H:%M}–{end:%H:%M}", m.booth.table_no, m.booth.name_zh,
-                   reg.name, reg.organisation, reg.title, labels["status"].get(m.status, m.status),
-                   labels["outcome"].get(m.outcome, ""), labels["source"].get(m.source, m.source), m.note])
+        spreadsheet.append(ws, [start.strftime("%Y-%m-%d"), f"{start:%H:%M}–{end:%H:%M}", m.booth.table_no,
+                                m.booth.name_zh, reg.name, reg.organisation, reg.title, labels["status"].get(m.status, m.status),
+                                labels["outcome"].get(m.outcome, ""), labels["source"].get(m.source, m.source),
+                                m.note])
     widths = [12, 14, 8, 24, 14, 28, 14, 10, 14, 10, 40]
     for i, w in enumerate(widths, start=1):
         ws.column_dimensions[get_column_letter(i)].width = w
     ws.freeze_panes = "A2"
     ws.auto_filter.ref = ws.dimensions
-    fs = wb.create_sheet(labels["sheet_figures"])
+    fs = spreadsheet.add_sheet(wb, labels["sheet_figures"])
     for label, value in labels["figure_rows"](figures):
-        fs.append([label, value])
+        spreadsheet.append(fs, [label, value])
     fs.column_dimensions["A"].width = 28
     fs.column_dimensions["B"].width = 14
-    buf = io.BytesIO()
-    wb.save(buf)
-    return buf.getvalue()
+    return spreadsheet.xlsx_bytes(wb)

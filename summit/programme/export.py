@@ -1,13 +1,11 @@
 """The organizers' workbook: results, needs, matches and the interest follow-up list (.xlsx)."""
 from __future__ import annotations
 
-import io
-
 from flask_babel import force_locale, gettext as _, pgettext
-from openpyxl import Workbook
 from openpyxl.styles import Font
 from openpyxl.utils import get_column_letter
 
+from summit.core import spreadsheet
 from summit.core.models import Summit
 from summit.programme import labels
 from summit.programme.common import field_codes, utc_to_local
@@ -16,14 +14,13 @@ from summit.programme.results import results_of
 from summit.programme.roadshow import interests_of
 
 
-def _sheet(wb: Workbook, title: str, header: list[str], rows: list[list], first: bool = False):
-    ws = wb.active if first else wb.create_sheet()
-    ws.title = title[:31]
-    ws.append(header)
+def _sheet(wb, title: str, header: list[str], rows: list[list]):
+    ws = spreadsheet.add_sheet(wb, title)
+    spreadsheet.append(ws, header)
     for cell in ws[1]:
         cell.font = Font(bold=True)
     for row in rows:
-        ws.append(["" if v is None else v for v in row])
+        spreadsheet.append(ws, ["" if v is None else v for v in row])
     ws.freeze_panes = "A2"
     for i, name in enumerate(header, start=1):
         width = max([len(str(name))] + [len(str(r[i - 1])) for r in rows[:200] if len(r) >= i])
@@ -44,12 +41,12 @@ def _build(summit: Summit, locale: str) -> bytes:
     tags = field_codes(summit)
     tag_names = lambda codes: "、".join(tags[c].name(locale) for c in codes if c in tags)  # noqa: E731
     found = matches(summit)
-    wb = Workbook()
+    wb = spreadsheet.new_workbook()
     counts = roadshow_counts(summit, found)
     _sheet(wb, _("Overview"), [_("Figure"), _("Count")], [
         [_("Results submitted"), counts["results"]], [_("Results on the roadshow"), counts["results_on_stage"]],
         [_("Open technology needs"), counts["needs"]], [_("Matches"), counts["matches"]],
-        [_("Interests"), counts["interests"]]], first=True)
+        [_("Interests"), counts["interests"]]])
     results = results_of(summit)
     _sheet(wb, pgettext("research", "Results"), [_("ID"), _("Title"), _("University or institute"), _("Team"), _("Fields"),
                               _("Maturity"), _("Patents"), _("Cooperation wanted"), _("Contact person"),
@@ -78,6 +75,4 @@ def _build(summit: Summit, locale: str) -> bytes:
              str(labels.COOPERATION.get(i.cooperation, "")) if i.cooperation else "", i.note,
              str(labels.FOLLOW_UP.get(i.follow_up, i.follow_up)), i.follow_up_note]
             for i in interests_of(summit)])
-    out = io.BytesIO()
-    wb.save(out)
-    return out.getvalue()
+    return spreadsheet.xlsx_bytes(wb)

@@ -32,17 +32,25 @@ IMPORT_STATUSES = {"": "approved", "approved": "approved", "已通过": "approve
                    "pending": "pending", "待审核": "pending"}
 
 
+def _table_error(exc: tabular.TableError) -> str:
+    limit = f"{exc.limit:,}" if exc.limit else ""
+    return {"encoding": _("The file is neither UTF-8 nor GBK text."),
+            "xlsx": _("The file is not a readable .xlsx workbook."),
+            "type": _("Upload an .xlsx or .csv file."),
+            "empty": _("The file is empty."),
+            "header": _("The first row must hold the column names of the template (at least “姓名 Name”)."),
+            "size": _("The workbook unpacks to more than %(limit)s bytes; split it into smaller files.", limit=limit),
+            "rows": _("The file has more than %(limit)s rows; split it into smaller files.", limit=limit),
+            "columns": _("The sheet has more than %(limit)s columns; keep only the template's columns.", limit=limit),
+            "cell": _("A cell holds more than %(limit)s characters.", limit=limit)}[exc.code]
+
+
 def check_import(summit: Summit, filename: str, data: bytes) -> ImportReport:
     """Every row checked, nothing written: bad rows with their reasons."""
     try:
         unknown, rows = tabular.read_rows(filename, data)
     except tabular.TableError as exc:
-        reason = {"encoding": _("The file is neither UTF-8 nor GBK text."),
-                  "xlsx": _("The file is not a readable .xlsx workbook."),
-                  "type": _("Upload an .xlsx or .csv file."),
-                  "empty": _("The file is empty."),
-                  "header": _("The first row must hold the column names of the template (at least “姓名 Name”).")}[str(exc)]
-        return ImportReport([], [(0, "", reason)], [])
+        return ImportReport([], [(exc.row or 0, exc.column or "", _table_error(exc))], [])
     look = lookups(summit, with_questions=False)
     labels = {k: f"{zh} {en}" for k, zh, en, _e, _r in tabular.IMPORT_COLUMNS}
     labels["category_id"] = labels["category"]

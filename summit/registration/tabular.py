@@ -1,19 +1,18 @@
-"""Spreadsheets in and out: .xlsx and .csv (UTF-8 or GBK in, UTF-8 with BOM out). Pure.
+"""The registrations' spreadsheets: the import template, its columns, the export. Pure.
 
-Excel in China saves CSV as GBK; a UTF-8 file may carry a BOM. Headers may be the
-column's code, its Chinese or English name, or both as in the template ("姓名 Name").
+Reading and writing (limits, text kept as text) is summit.core.spreadsheet's; this module
+knows the columns. Headers may be the column's code, its Chinese or English name, or both
+as in the template ("姓名 Name").
 """
 from __future__ import annotations
 
-import csv
-import datetime as dt
-import io
 import re
 from typing import Any, Iterable
 
-from openpyxl import Workbook, load_workbook
 from openpyxl.styles import Font, PatternFill
 from openpyxl.utils import get_column_letter
+
+from summit.core import spreadsheet
 
 # key, Chinese header, English header, example value, required
 IMPORT_COLUMNS = [
@@ -36,11 +35,13 @@ IMPORT_COLUMNS = [
     ("status", "状态", "Status", "approved", False),
 ]
 
-CSV_ENCODINGS = ("utf-8-sig", "gb18030")  # GB18030 reads every GBK file
-
-
 class TableError(ValueError):
-    """The file cannot be read at all (not a spreadsheet, no header row)."""
+    """The file cannot be read at all (not a spreadsheet, no header row) or is beyond the
+    reader's limits; `code` says which, `row` and `column` where (see core.spreadsheet)."""
+
+    def __init__(self, code: str, row: int | None = None, column: str | None = None, limit: int | None = None):
+        super().__init__(code)
+        self.code, self.row, self.column, self.limit = code, row, column, limit
 
 
 def _norm(header: Any) -> str:
@@ -55,50 +56,18 @@ def header_map() -> dict[str, str]:
     return mapping
 
 
-def decode_csv(data: bytes) -> str:
-    for encoding in CSV_ENCODINGS:
-        try:
-            return data.decode(encoding)
-        except UnicodeDecodeError:
-            continue
-    raise TableError("encoding")
-
-
-def _cell(value: Any) -> str:
-    if value is None:
-        return ""
-    if isinstance(value, float) and value.is_integer():
-        return str(int(value))  # Excel stores phone numbers and years as floats
-    if isinstance(value, dt.datetime):
-        return value.date().isoformat() if value.time() == dt.time() else value.isoformat()
-    if isinstance(value, dt.date):
-        return value.isoformat()
-    return str(value)
-
-
 def read_rows(filename: str, data: bytes) -> tuple[list[str], list[tuple[int, dict[str, str]]]]:
     """(unknown headers, [(row number as the user sees it, {key: text})]); blank rows skipped."""
-    name = (filename or "").lower()
-    if name.endswith(".xlsx") or data[:2] == b"PK":
-        try:
-            book = load_workbook(io.BytesIO(data), read_only=True, data_only=True)
-        except Exception as exc:  # openpyxl raises many kinds for a damaged file
-            raise TableError("xlsx") from exc
-        sheet = book.worksheets[0]
-        raw_rows = [[_cell(v) for v in row] for row in sheet.iter_rows(values_only=True)]
-        book.close()
-    elif name.endswith(".csv") or name.endswith(".txt") or not name:
-        text = decode_csv(data)
-        try:
-            dialect = csv.Sniffer().sniff(text[:4096], delimiters=",;\t")
-        except csv.Error:
-            dialect = csv.excel
-        raw_rows = [list(r) for r in csv.reader(io.StringIO(text), dialect)]
-    else:
-        raise TableError("type")
+    try:
+        raw_rows = spreadsheet.read_table(filename, data)
+    except spreadsheet.SpreadsheetError as exc:
+        column = spreadsheet.column_letter(exc.column) if exc.column else None
+        raise TableError(exc.code, exc.row, column, exc.limit) from exc
     # The header is the first non-blank row.
+    skipped = 0
     while raw_rows and not any(c.strip() for c in raw_rows[0]):
         raw_rows.pop(0)
+        skipped += 1
     if not raw_rows:
         raise TableError("empty")
     mapping = header_map()
@@ -108,7 +77,7 @@ def read_rows(filename: str, data: bytes) -> tuple[list[str], list[tuple[int, di
     if "name" not in keys:
         raise TableError("header")
     rows = []
-    for number, values in enumerate(raw_rows[1:], start=2):
+    for number, values in enumerate(raw_rows[1:], start=2 + skipped):
         if not any(str(v).strip() for v in values):
             continue
         row = {}
@@ -120,11 +89,10 @@ def read_rows(filename: str, data: bytes) -> tuple[list[str], list[tuple[int, di
 
 
 def template_xlsx() -> bytes:
-    book = Workbook()
-    sheet = book.active
-    sheet.title = "报名 Registrations"
-    sheet.append([f"{zh} {en}" for _k, zh, en, _e, _r in IMPORT_COLUMNS])
-    sheet.append([example for _k, _zh, _en, example, _r in IMPORT_COLUMNS])
+    book = spreadsheet.new_workbook()
+    sheet = spreadsheet.add_sheet(book, "报名 Registrations")
+    spreadsheet.append(sheet, [f"{zh} {en}" for _k, zh, en, _e, _r in IMPORT_COLUMNS])
+    spreadsheet.append(sheet, [example for _k, _zh, _en, example, _r in IMPORT_COLUMNS])
     bold = Font(bold=True)
     need = PatternFill("solid", fgColor="FDE9E7")
     for index, (_k, _zh, _en, _e, required) in enumerate(IMPORT_COLUMNS, start=1):
@@ -137,43 +105,25 @@ def template_xlsx() -> bytes:
     for column in ("F", "I"):
         for row in range(2, 1002):
             sheet[f"{column}{row}"].number_format = "@"
-    notes = book.create_sheet("说明 Notes")
-    notes.append(["列 Column", "说明 Notes"])
-    notes.append(["参会类别 Category", "高层次人才/企业代表/高校院所代表/政府部门/媒体/嘉宾 (or codes: talent, enterprise, ...)"])
-    notes.append(["证件类型 ID type", "居民身份证 / 护照 (resident_id / passport)"])
-    notes.append(["研究/产业领域 Fields", "多个用顿号分隔 · separate several with 、 or ,"])
-    notes.append(["状态 Status", "留空为已通过 · empty means approved; pending = 待审核"])
-    out = io.BytesIO()
-    book.save(out)
-    return out.getvalue()
+    notes = spreadsheet.add_sheet(book, "说明 Notes")
+    for row in (["列 Column", "说明 Notes"],
+                ["参会类别 Category", "高层次人才/企业代表/高校院所代表/政府部门/媒体/嘉宾 (or codes: talent, enterprise, ...)"],
+                ["证件类型 ID type", "居民身份证 / 护照 (resident_id / passport)"],
+                ["研究/产业领域 Fields", "多个用顿号分隔 · separate several with 、 or ,"],
+                ["状态 Status", "留空为已通过 · empty means approved; pending = 待审核"]):
+        spreadsheet.append(notes, row)
+    return spreadsheet.xlsx_bytes(book)
 
 
-def write_xlsx(headers: list[str], rows: Iterable[list[Any]], title: str = "Registrations") -> bytes:
-    book = Workbook(write_only=True)
-    sheet = book.create_sheet(title[:31])
-    sheet.append(headers)
-    for row in rows:
-        sheet.append([_safe_cell(v) for v in row])
-    out = io.BytesIO()
-    book.save(out)
-    return out.getvalue()
-
-
-def write_csv(headers: list[str], rows: Iterable[list[Any]]) -> bytes:
-    out = io.StringIO()
-    writer = csv.writer(out)
-    writer.writerow(headers)
-    for row in rows:
-        writer.writerow([_safe_cell(v) for v in row])
-    return out.getvalue().encode("utf-8-sig")  # the BOM makes Excel read UTF-8
-
-
-def _safe_cell(value: Any) -> Any:
-    """Attendee text that starts like a formula is written as text (CSV/formula injection)."""
-    if isinstance(value, str) and value[:1] in ("=", "+", "-", "@") and not re.fullmatch(r"[+-]?\d[\d\s]*", value):
-        return "'" + value
-    if isinstance(value, (list, tuple)):
-        return "、".join(str(v) for v in value)
+def _export_value(value: Any) -> Any:
     if isinstance(value, bool):
         return "是" if value else "否"
     return value
+
+
+def write_xlsx(headers: list[str], rows: Iterable[list[Any]], title: str = "Registrations") -> bytes:
+    return spreadsheet.table_xlsx(headers, ([_export_value(v) for v in row] for row in rows), title)
+
+
+def write_csv(headers: list[str], rows: Iterable[list[Any]]) -> bytes:
+    return spreadsheet.table_csv(headers, ([_export_value(v) for v in row] for row in rows))

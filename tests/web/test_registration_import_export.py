@@ -172,7 +172,7 @@ def test_export_writes_formulas_as_text(client, db, login, reg_summit, person):
     login("organizer")
     response = client.post("/organizer/registrations/export", data={"columns": ["name", "phone"], "format": "csv"})
     rows = list(csv.reader(io.StringIO(response.data.decode("utf-8-sig"))))
-    assert rows[1][1].startswith("'=") and rows[1][2].isdigit()
+    assert rows[1][1].startswith("'=") and rows[1][2][0] == "\t" and rows[1][2][1:].isdigit()
 
 
 # ------------------------------------------------------------------ the command line
