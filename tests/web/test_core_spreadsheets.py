@@ -195,7 +195,8 @@ def test_the_writer_keeps_formula_like_text_as_text(value):
     """Unit level: the value itself is kept (quote-prefixed in .xlsx, apostrophe in CSV)."""
     data = spreadsheet.table_xlsx(["a"], [[value, 1, None]])
     cell = openpyxl.load_workbook(io.BytesIO(data)).active["A2"]
-    assert cell.data_type == "s" and cell.value == value and cell.quotePrefix
+    # (XML reads a stored CR back as a line feed.)
+    assert cell.data_type == "s" and cell.value == value.replace("\r", "\n") and cell.quotePrefix
     assert spreadsheet.csv_value(value) == "'" + value
 
 
