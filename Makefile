@@ -11,8 +11,10 @@ LINK_HOST := $(if $(filter 0.0.0.0 ::,$(HOST)),127.0.0.1,$(HOST))
 BASE_URL  := $(or $(SUMMIT_PUBLIC_BASE_URL),http://$(LINK_HOST):$(PORT))
 # Debian packages a fresh machine lacks: Pango for WeasyPrint, Chromium for the browser
 # tests, a CJK font so that Chromium's screenshots show Chinese, poppler for PDF checks,
-# Node.js for the page scripts' unit tests (node --test, no npm package).
-DEBS   := libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0 chromium fonts-noto-cjk poppler-utils nodejs
+# Node.js for the page scripts' unit tests (node --test, no npm package), LibreOffice to open
+# the CSV exports as a person would, Java for the Nu HTML checker (vnu).
+DEBS   := libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0 chromium fonts-noto-cjk poppler-utils nodejs \
+          libreoffice-calc-nogui default-jre-headless
 
 .PHONY: run test e2e bench install install-dev system-deps translations clean
 

@@ -8,9 +8,10 @@ reach the organizers' workbooks, so text must stay text:
   the value itself unchanged. `xlsx_bytes` sweeps every cell once more before saving, so a
   cell written around `append` cannot slip through either.
 - .csv: a spreadsheet evaluates a field that starts with =, +, -, @, tab or CR, so such text gets
-  a leading apostrophe (OWASP's advice). Digit strings (identity and phone numbers) get a
-  leading tab: Excel and LibreOffice then keep them as text instead of 3.70212196106096E+17
-  (the ="..." form would itself be a formula).
+  a leading apostrophe (OWASP's advice). Digit strings, with or without a leading + (identity
+  and phone numbers), get a leading tab instead: LibreOffice and Excel then keep them as text,
+  not 3.70212196106096E+17 (the ="..." form would itself be a formula; a leading apostrophe
+  would stay visible in the cell).
 
 Reading. Uploaded workbooks are read in streaming mode (openpyxl read_only) with the sheet's
 declared dimension ignored (a file declaring A1:XFD10000 made openpyxl pad every row to 16,384
@@ -38,7 +39,7 @@ MAX_ROWS = 10_000
 MAX_COLUMNS = 200
 # Unpacked size of an uploaded .xlsx: a 10,000-row list is a few MB of XML.
 MAX_UNPACKED = 64 * 1024 * 1024
-_DIGITS = re.compile(r"\d+", re.ASCII)
+_NUMBER_TEXT = re.compile(r"\+?\d+", re.ASCII)  # identity and phone numbers
 _SHEET_NAME_INVALID = re.compile(r"[\[\]:*?/\\]")
 
 
@@ -142,10 +143,12 @@ def csv_value(value: Any) -> Any:
     if isinstance(value, bool):
         return value
     if isinstance(value, str):
+        if _NUMBER_TEXT.fullmatch(value):
+            # Kept as text, not a number that loses digits or its "+"; were a program to drop
+            # the tab, digits alone are no formula.
+            return "\t" + value
         if starts_like_formula(value):
             return "'" + value
-        if _DIGITS.fullmatch(value):
-            return "\t" + value  # kept as text, not a number that loses digits
     return value
 
 

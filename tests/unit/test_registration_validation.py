@@ -89,4 +89,4 @@ def test_tabular_reads_gbk_csv_and_bilingual_headers():
 def test_tabular_writes_csv_with_bom_and_neutralises_formulas():
     data = tabular.write_csv(["姓名", "手机"], [["=1+1", "+8613800000000"], [["a", "b"], True]])
     text = data.decode("utf-8")
-    assert data.startswith(b"\xef\xbb\xbf") and "'=1+1" in text and ",'+8613800000000" in text and "a、b,是" in text
+    assert data.startswith(b"\xef\xbb\xbf") and "'=1+1" in text and ",\t+8613800000000" in text and "a、b,是" in text

@@ -40,10 +40,11 @@ def texts(data: bytes) -> set[str]:
 
 
 def formula_fields(data: bytes) -> list[str]:
-    """CSV fields a spreadsheet would evaluate: starting with = + - @ CR, or a tab not followed by digits."""
+    """CSV fields a spreadsheet would evaluate: starting with = + - @ CR, or a tab not followed by
+    a plain number (the writer's way of keeping identity and phone numbers as text)."""
     rows = csv.reader(io.StringIO(data.decode("utf-8-sig")))
     return [field for row in rows for field in row
-            if field[:1] in ("=", "+", "-", "@", "\r") or (field[:1] == "\t" and not field[1:].isdigit())]
+            if field[:1] in ("=", "+", "-", "@", "\r") or (field[:1] == "\t" and not re.fullmatch(r"\+?\d+", field[1:]))]
 
 
 @pytest.fixture

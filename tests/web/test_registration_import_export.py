@@ -5,6 +5,8 @@ from __future__ import annotations
 import csv
 import io
 import re
+import shutil
+import subprocess
 
 import openpyxl
 import pytest
@@ -173,6 +175,37 @@ def test_export_writes_formulas_as_text(client, db, login, reg_summit, person):
     response = client.post("/organizer/registrations/export", data={"columns": ["name", "phone"], "format": "csv"})
     rows = list(csv.reader(io.StringIO(response.data.decode("utf-8-sig"))))
     assert rows[1][1].startswith("'=") and rows[1][2][0] == "\t" and rows[1][2][1:].isdigit()
+
+
+def test_csv_export_keeps_identity_and_phone_numbers_as_text_in_libreoffice(client, db, login, reg_summit, person,
+                                                                            tmp_path, database_url):
+    """LibreOffice opens the CSV (converted headless, as a person's double-click would read it):
+    an 18-digit identity number stays 18 digits of text, not 3.70212198803E+17, and a phone
+    number keeps its digits and its "+"."""
+    if not database_url.startswith("sqlite"):
+        pytest.skip("how a spreadsheet reads the file does not depend on the database; checked once, on SQLite")
+    soffice = shutil.which("soffice") or shutil.which("libreoffice")
+    if soffice is None:
+        pytest.skip("LibreOffice is not installed (Debian: libreoffice-calc-nogui, in the Makefile's DEBS)")
+    for data in (person(), person(phone="+1 416 555 0101"), person(phone="13012345678")):
+        assert client.post("/register", data=data).status_code == 303
+    login("organizer")
+    response = client.post("/organizer/registrations/export",
+                           data={"columns": ["name", "phone", "id_number"], "format": "csv"})
+    source = tmp_path / "registrations.csv"
+    source.write_bytes(response.data)
+    subprocess.run([soffice, f"-env:UserInstallation=file://{tmp_path}/lo-profile", "--headless",
+                    "--convert-to", "xlsx", "--outdir", str(tmp_path / "out"), str(source)],
+                   check=True, capture_output=True, timeout=180)
+    sheet = openpyxl.load_workbook(tmp_path / "out" / "registrations.xlsx").active
+    read = {row[0].value: row for row in sheet.iter_rows(min_row=2)}
+    db.session.rollback()
+    people = db.session.scalars(select(Registration).order_by(Registration.id)).all()
+    assert len(people) == 3 and "+14165550101" in {p.phone for p in people}
+    for reg in people:
+        _id, _name, phone, id_number = read[reg.id]
+        for cell, stored in ((phone, reg.phone), (id_number, reg.id_number)):
+            assert cell.data_type == "s" and cell.value.strip() == stored, (cell.value, stored)
 
 
 # ------------------------------------------------------------------ the command line
