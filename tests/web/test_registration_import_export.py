@@ -116,6 +116,22 @@ def test_import_refuses_unreadable_files(client, db, login, reg_summit, content,
     assert response.status_code == 422 and reason in response.get_data(as_text=True)
 
 
+def test_import_refuses_files_beyond_the_limits_with_a_clear_message(client, db, login, reg_summit):
+    """A CSV field over 128 KB (the csv module's own limit raised a 500) and a sheet as wide as
+    Excel allows: a 422 naming the row, nothing written."""
+    from tests.unit.test_core_spreadsheet_reader import wide_bomb
+
+    login("organizer")
+    huge = csv_bytes(rows_ok()[:1] + [["李雷", "企业代表", "x" * 140_000, "13800000104", "ll@example.com", "", "", "", ""]])
+    for content, name, reason in ((huge, "big.csv", "单元格超过 32,767 个字符"),
+                                  (wide_bomb(), "wide.xlsx", "表格超过 200 列")):
+        response = client.post("/organizer/registrations/import", data={"file": (io.BytesIO(content), name)},
+                               content_type="multipart/form-data")
+        page = response.get_data(as_text=True)
+        assert response.status_code == 422 and reason in page, re.findall(r"<td>([^<]*)</td>", page)
+    assert count(db) == 0
+
+
 def test_template_download_is_importable_as_is(client, db, login, reg_summit):
     login("organizer")
     response = client.get("/organizer/registrations/import/template.xlsx")
