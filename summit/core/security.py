@@ -1,4 +1,5 @@
-"""Response headers, CSRF that lets bearer-token API calls through, and named rate limits.
+"""Response headers, CSRF that lets bearer-token API calls through, named rate limits, and the
+guard that refuses text no database or spreadsheet can hold.
 
 Pages must work under the Content-Security-Policy below: no inline <script> or on*= handlers,
 no style="" attributes or <style> blocks. Scripts and styles are files under summit/static;
@@ -6,7 +7,11 @@ data reaches a script through data- attributes or <script type="application/json
 """
 from __future__ import annotations
 
+import re
+from typing import Any
+
 from flask import Flask, abort, current_app, request
+from flask_babel import gettext as _
 from flask_login import current_user
 
 from summit.extensions import csrf
@@ -65,7 +70,46 @@ def _has_valid_bearer_token() -> bool:
     return True
 
 
+# A NUL byte (PostgreSQL refuses it in text: a 500 deep in a query) and a lone UTF-16 surrogate
+# ("\ud800" in JSON: neither database nor any file encoding can store it).
+_UNSTORABLE = re.compile("[\x00\ud800-\udfff]")
+
+
+def _unstorable(value: Any) -> bool:
+    if isinstance(value, str):
+        return _UNSTORABLE.search(value) is not None
+    if isinstance(value, dict):
+        return any(_unstorable(k) or _unstorable(v) for k, v in value.items())
+    if isinstance(value, (list, tuple)):
+        return any(_unstorable(v) for v in value)
+    return False
+
+
+def request_has_unstorable_text() -> bool:
+    """Anywhere a view reads text from: the path, the query, form fields and file names, JSON."""
+    if _unstorable(request.path) or _unstorable(list(request.args.lists())):
+        return True
+    if request.method in ("POST", "PUT", "PATCH", "DELETE"):
+        if request.mimetype in ("application/x-www-form-urlencoded", "multipart/form-data"):
+            if _unstorable(list(request.form.lists())):
+                return True
+            if _unstorable([f.filename or "" for _key, files in request.files.lists() for f in files]):
+                return True
+        if request.is_json and _unstorable(request.get_json(silent=True)):
+            return True
+    return False
+
+
 def init_app(app: Flask) -> None:
+    @app.before_request
+    def refuse_unstorable_text():
+        """One guard at the request boundary rather than a check in every view."""
+        if request_has_unstorable_text():
+            from summit.core.errors import render_error
+
+            return render_error(400, _("The request holds a character that cannot be stored "
+                                       "(a NUL byte or a broken character). Please check what you typed."))
+
     proxies = app.config.get("PROXY_COUNT", 0)
     if proxies:
         from werkzeug.middleware.proxy_fix import ProxyFix

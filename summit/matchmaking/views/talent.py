@@ -5,6 +5,7 @@ from __future__ import annotations
 from flask import Response, abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 
+from summit.core.database import db_int
 from summit.core.errors import back_to
 from summit.core.models import Summit
 from summit.extensions import db
@@ -110,8 +111,9 @@ def talent_book(token: str, session_id: int):
         raise MatchmakingError(_("Booking opens when the timetable is published."), status=409)
     booth_raw, _sep, slot_raw = request.form.get("place", "").partition(":")
     try:
-        booth = db.session.get(Booth, int(request.form.get("booth") or booth_raw or 0))
-        slot = db.session.get(Slot, int(request.form.get("slot") or slot_raw or 0))
+        # db_int: an id beyond the database's range is a bad request, not an OverflowError.
+        booth = db.session.get(Booth, db_int(request.form.get("booth") or booth_raw or 0))
+        slot = db.session.get(Slot, db_int(request.form.get("slot") or slot_raw or 0))
     except ValueError:
         abort(400)
     if booth is None or slot is None or booth.session_id != session.id or slot.session_id != session.id:
