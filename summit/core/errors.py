@@ -21,6 +21,7 @@ def _wants_json() -> bool:
 def _messages() -> dict[int, str]:
     return {
         400: _("The request could not be understood."),
+        401: _("Log in, or send a valid API token (Authorization: Bearer ...)."),
         403: _("You do not have permission to see this page."),
         404: _("This page does not exist."),
         405: _("This action is not allowed here."),
@@ -69,11 +70,19 @@ def form_error(form, exc: DomainError, default_field: str | None = None) -> None
         flash(exc.message, "danger")
 
 
+def _challenge() -> str:
+    """WWW-Authenticate for a 401 (RFC 6750): the API takes bearer tokens."""
+    if request.headers.get("Authorization", "").lower().startswith("bearer "):
+        return 'Bearer realm="summit", error="invalid_token"'
+    return 'Bearer realm="summit"'
+
+
 def render_error(code: int, message: str | None = None):
     message = message or _messages().get(code) or _("Error")
+    headers = {"WWW-Authenticate": _challenge()} if code == 401 else {}
     if _wants_json():
-        return jsonify({"error": message, "status": code}), code
-    return render_template("errors/error.html", code=code, message=message), code
+        return jsonify({"error": message, "status": code}), code, headers
+    return render_template("errors/error.html", code=code, message=message), code, headers
 
 
 def register(app) -> None:

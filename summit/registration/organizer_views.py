@@ -12,7 +12,7 @@ from flask_babel import gettext as _
 from flask_login import current_user
 
 from summit.auth.permissions import role_required
-from summit.core import mail, storage
+from summit.core import mail, spreadsheet, storage
 from summit.core.database import db_ids, db_int
 from summit.core.errors import back_to
 from summit.core.features import features
@@ -224,7 +224,7 @@ def admin_import():
 def admin_import_template():
     return send_file(io.BytesIO(tabular.template_xlsx()), as_attachment=True,
                      download_name="qianshan-registrations-template.xlsx",
-                     mimetype="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
+                     mimetype=spreadsheet.XLSX_MIMETYPE)
 
 
 @bp.route("/organizer/registrations/export", methods=["GET", "POST"])
@@ -247,8 +247,8 @@ def admin_export():
                                sort="created", direction="asc")
     data, _count = export.export(summit, keys, fmt, stmt=stmt)
     stamp = utcnow().strftime("%Y%m%d-%H%M")
-    mimetype = "text/csv; charset=utf-8" if fmt == "csv" else \
-        "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+    # Flask adds "; charset=utf-8" to text types itself.
+    mimetype = "text/csv" if fmt == "csv" else spreadsheet.XLSX_MIMETYPE
     return send_file(io.BytesIO(data), as_attachment=True, mimetype=mimetype,
                      download_name=f"registrations-{summit.year}-{stamp}.{fmt}")
 

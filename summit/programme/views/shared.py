@@ -62,7 +62,8 @@ def field_choices(summit: Summit):
 
 
 def ics_response(data: bytes, filename: str) -> Response:
-    return Response(data, mimetype="text/calendar; charset=utf-8",
+    # Flask adds "; charset=utf-8" to text types itself.
+    return Response(data, mimetype="text/calendar",
                     headers={"Content-Disposition": f'attachment; filename="{filename}"'})
 
 
