@@ -1,9 +1,9 @@
 from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
-from flask_wtf import FlaskForm
 from wtforms import RadioField, SelectField
 
+from summit.core.forms import FlaskForm
 from summit.badges.layouts import LAYOUTS
 
 

@@ -1,11 +1,12 @@
 from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l, lazy_pgettext
-from flask_wtf import FlaskForm
 from flask_wtf.file import FileField
 from wtforms import (BooleanField, DateField, FieldList, FloatField, Form, FormField, IntegerField, SelectField,
                      StringField, TextAreaField)
 from wtforms.validators import URL, DataRequired, Email, Length, NumberRange, Optional, Regexp
+
+from summit.core.forms import FlaskForm
 
 SUMMARY_MAX = 1000
 PHONE = Regexp(r"^\+?[0-9][0-9 \-]{6,19}$", message=_l("Enter a phone number of digits (with +country code abroad)."))

@@ -1,10 +1,10 @@
 from flask_babel import lazy_gettext as _l
-from flask_wtf import FlaskForm
 from flask_wtf.file import FileField
 from wtforms import (BooleanField, DateTimeLocalField, EmailField, IntegerField, SelectField,
                      SelectMultipleField, StringField, TextAreaField, widgets)
 from wtforms.validators import DataRequired, Length, NumberRange, Optional
 
+from summit.core.forms import FlaskForm
 from summit.programme import labels
 
 

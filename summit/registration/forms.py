@@ -4,11 +4,11 @@ whose translated messages views put beside each field."""
 from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
-from flask_wtf import FlaskForm
 from wtforms import (BooleanField, EmailField, FileField, RadioField, SelectField, SelectMultipleField, StringField,
                      TelField, TextAreaField)
 from wtforms.widgets import CheckboxInput, ListWidget
 
+from summit.core.forms import FlaskForm
 from summit.registration.choices import DEGREE_LABELS, GENDER_LABELS, ID_TYPE_LABELS, PROGRAMME_LABELS
 
 YES_NO = [("yes", _l("Yes")), ("no", _l("No"))]

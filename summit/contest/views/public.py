@@ -3,6 +3,7 @@ and the business plan for the judges and organizers who may read it."""
 from __future__ import annotations
 
 from flask import abort, render_template, request, send_file
+from flask_babel import gettext as _
 from flask_login import current_user
 from sqlalchemy import select
 
@@ -22,8 +23,10 @@ from .lookups import current_contest, entry_or_404, field_choices, locale
 
 def application_form(contest, entry=None) -> ApplicationForm:
     form = ApplicationForm(obj=entry)
-    form.track.choices = [(t.code, t.name(locale())) for t in contest.tracks]
-    form.field.choices = field_choices(contest.summit)
+    # A required select starts on an empty choice (HTML's rule): nothing is chosen by accident.
+    choose = [("", _("Choose…"))]
+    form.track.choices = choose + [(t.code, t.name(locale())) for t in contest.tracks]
+    form.field.choices = choose + field_choices(contest.summit)
     return form
 
 
