@@ -217,3 +217,18 @@ def test_the_writer_drops_characters_xlsx_cannot_hold():
     data = spreadsheet.table_xlsx(["a"], [["bell\x07 name", ["x", "y"], True]])
     row = [c.value for c in openpyxl.load_workbook(io.BytesIO(data)).active[2]]
     assert row == ["bell name", "x、y", True]
+
+
+def test_only_the_core_module_writes_or_reads_spreadsheets():
+    """One writer and one reader: no feature builds a workbook or a CSV writer of its own."""
+    from pathlib import Path
+
+    import summit
+
+    package = Path(summit.__file__).parent
+    pattern = re.compile(r"\b(Workbook\(|load_workbook\(|csv\.writer\(|csv\.reader\(|DictWriter\()")
+    strays = [f"{path.relative_to(package)}:{n}" for path in package.rglob("*.py")
+              if path.name != "spreadsheet.py"
+              for n, line in enumerate(path.read_text(encoding="utf-8").splitlines(), start=1)
+              if pattern.search(line)]
+    assert not strays, strays
