@@ -51,7 +51,9 @@ def test_public_form_never_fails_and_never_half_writes(app, db, reg_summit, pers
     form = fuzzed(base, data)
     client = app.test_client()
     response = client.post("/register", data=form)
-    assert response.status_code in (303, 409, 422), response.status_code
+    # A NUL byte is refused at the request boundary, before the form is read.
+    has_nul = any("\x00" in v for value in form.values() for v in (value if isinstance(value, list) else [value]))
+    assert response.status_code in ((400,) if has_nul else (303, 409, 422)), response.status_code
     db.session.rollback()
     regs = db.session.scalars(select(Registration)).all()
     mails = db.session.scalar(select(func.count()).select_from(OutboundMail))
