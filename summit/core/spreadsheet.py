@@ -25,11 +25,11 @@ import datetime as dt
 import io
 import re
 import zipfile
-from decimal import Decimal
 from typing import Any, Iterable
 
 from openpyxl import Workbook, load_workbook
 from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE, Cell
+from openpyxl.compat.numbers import NUMERIC_TYPES
 
 FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 XLSX_MIMETYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
@@ -48,7 +48,7 @@ _SHEET_NAME_INVALID = re.compile(r"[\[\]:*?/\\]")
 def plain(value: Any) -> Any:
     """A value a spreadsheet cell can hold: numbers, dates and booleans as they are, lists
     joined, everything else as text without the control characters .xlsx cannot hold."""
-    if value is None or isinstance(value, (bool, int, float, Decimal)):
+    if value is None or isinstance(value, (bool, *NUMERIC_TYPES)):  # numpy's numbers too
         return value
     if isinstance(value, dt.datetime):
         return value.replace(tzinfo=None) if value.tzinfo else value  # openpyxl refuses aware ones

