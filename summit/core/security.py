@@ -76,10 +76,12 @@ _UNSTORABLE = re.compile("[\x00\ud800-\udfff]")
 
 
 def _unstorable(value: Any) -> bool:
+    """In a string, or in any value of a list or dict (JSON objects' keys are names a view
+    looks up, never stores: an unknown one is ignored or refused by the view)."""
     if isinstance(value, str):
         return _UNSTORABLE.search(value) is not None
     if isinstance(value, dict):
-        return any(_unstorable(k) or _unstorable(v) for k, v in value.items())
+        return any(_unstorable(v) for v in value.values())
     if isinstance(value, (list, tuple)):
         return any(_unstorable(v) for v in value)
     return False

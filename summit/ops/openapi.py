@@ -16,7 +16,8 @@ ERROR_SCHEMA = {
 # Every request may be refused with these before a view runs (bad form/CSRF, login or
 # token missing, role missing, unknown id, rate limit).
 COMMON_ERRORS = {
-    "400": "Bad request (missing or invalid CSRF token, unreadable input)",
+    "400": "Bad request (missing or invalid CSRF token, unreadable input, a NUL byte or a lone "
+           "surrogate in any text)",
     "401": "No valid bearer token",
     "403": "The account or token lacks the role",
     "404": "Not found",
@@ -31,6 +32,23 @@ METHODS = ("get", "put", "post", "delete", "patch", "head", "options")
 
 class SpecConflict(ValueError):
     pass
+
+
+# Every text the API takes is free of NUL bytes: the request guard refuses them with a 400
+# before any view runs (summit.core.security), so the description says so for every string.
+NO_NUL = "^[^\\u0000]*$"
+
+
+def _strings_without_nul(node):
+    if isinstance(node, dict):
+        if node.get("type") == "string" and "enum" not in node and "pattern" not in node:
+            node["pattern"] = NO_NUL
+        for value in node.values():
+            _strings_without_nul(value)
+    elif isinstance(node, list):
+        for value in node:
+            _strings_without_nul(value)
+    return node
 
 
 def _with_errors(operation: dict) -> dict:
@@ -67,9 +85,9 @@ def assemble(parts: Iterable[tuple[str, dict, dict]], *, title: str, version: st
                  "description": "JSON API of Qianshan Summit. Device calls send "
                                 "`Authorization: Bearer <token>` (tokens from `summit create-token`)."},
         "servers": [{"url": server_url}],
-        "paths": dict(sorted(paths.items())),
+        "paths": _strings_without_nul(dict(sorted(paths.items()))),
         "components": {
-            "schemas": dict(sorted(schemas.items())),
+            "schemas": _strings_without_nul(dict(sorted(schemas.items()))),
             "securitySchemes": {"bearerAuth": {"type": "http", "scheme": "bearer"}},
         },
     }

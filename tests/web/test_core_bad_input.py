@@ -116,3 +116,22 @@ def test_the_guard_lets_ordinary_text_through(client, db, reg_summit, person):
     response = client.post("/api/v1/checkin", data=json.dumps({"code": "\U0001F389"}),
                            content_type="application/json")
     assert response.status_code == 401  # on to the view, which wants a token
+
+
+def test_the_api_description_says_text_holds_no_nul(client):
+    """So that API clients (and the schema-driven fuzzing) know what the guard refuses."""
+    spec = client.get("/api/v1/openapi.json").json
+
+    def strings(node):
+        if isinstance(node, dict):
+            if node.get("type") == "string" and "enum" not in node:
+                yield node
+            for value in node.values():
+                yield from strings(value)
+        elif isinstance(node, list):
+            for value in node:
+                yield from strings(value)
+
+    found = list(strings(spec))
+    assert found and all(s.get("pattern") == "^[^\\u0000]*$" for s in found)
+    assert "NUL" in spec["paths"]["/api/v1/checkin/stats"]["get"]["responses"]["400"]["description"]
