@@ -95,9 +95,9 @@ def reg_summit_like(db, contest):
 
 def test_a_booth_id_beyond_the_integer_range_is_refused(client, db, mm):
     """9223372036854775808 went to SQLite as an OverflowError (a 500)."""
-    from summit.matchmaking import services
+    from summit.matchmaking import timetable
 
-    services.publish(mm["session"])
+    timetable.publish(mm["session"])
     db.session.rollback()
     _reg, token = mm["talents"][0]
     session_id = mm["session"].id

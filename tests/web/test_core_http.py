@@ -11,9 +11,9 @@ def _one_charset(response, mimetype: str) -> None:
 
 
 def test_calendars_have_one_charset(client, db, mm):
-    from summit.matchmaking import services
+    from summit.matchmaking import timetable
 
-    services.publish(mm["session"])
+    timetable.publish(mm["session"])
     db.session.rollback()
     _reg, token = mm["talents"][0]
     _one_charset(client.get(f"/me/{token}/agenda.ics"), "text/calendar")

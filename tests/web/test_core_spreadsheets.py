@@ -52,8 +52,8 @@ def planted(app, db, client):
     from summit.core.models import Summit
     from summit.matchmaking.models import RecruitmentSession
     from summit.programme.models import ResearchResult
-    from summit.programme import services as programme
-    from summit.registration import services as registration
+    from summit.programme import roadshow
+    from summit.registration import organizer
     from summit.registration.models import Category, Registration
 
     for _line in load_demo():
@@ -70,7 +70,7 @@ def planted(app, db, client):
     db.session.rollback()
     reg = db.session.scalar(select(Registration).where(Registration.email == "formula@example.com"))
     assert reg.name == LINK
-    registration.decide(summit, [reg.id], "approve")
+    organizer.decide(summit, [reg.id], "approve")
     # Her private link (the mail that carries it is another test's concern).
     token = "formula-attendee-token-" + "x" * 30
     reg.manage_token_hash = hashlib.sha256(token.encode()).hexdigest()
@@ -88,7 +88,7 @@ def planted(app, db, client):
             break
     assert booked, "no session offered a free place"
     # 3. Interest in a roadshow result from the hall, anonymously.
-    result = next(r for r in db.session.scalars(select(ResearchResult)) if programme.is_public(r))
+    result = next(r for r in db.session.scalars(select(ResearchResult)) if roadshow.is_public(r))
     response = client.post(f"/programme/roadshow/{result.id}/interest",
                            data={"name": LINK, "organisation": "=1+1", "contact": "+8613900000000",
                                  "kind": "enterprise", "cooperation": "", "note": CMD})
