@@ -59,4 +59,30 @@ def revoke_token(token_id):
     click.echo(f"revoked token {token_id}")
 
 
-COMMANDS = [create_user, create_token, list_tokens, revoke_token]
+@click.command("set-password")
+@click.argument("email")
+@click.option("--password", prompt=True, hide_input=True, confirmation_prompt=True)
+@with_appcontext
+def set_password(email, password):
+    """Give an account a new password; its sessions end."""
+    try:
+        services.change_password(services.user_by_email(email), password)
+    except services.AccountError as exc:
+        raise click.ClickException(str(exc))
+    click.echo(f"new password for {email}; its sessions have ended")
+
+
+@click.command("disable-user")
+@click.argument("email")
+@click.option("--enable", is_flag=True, help="Enable the account again.")
+@with_appcontext
+def disable_user(email, enable):
+    """Disable an account (it can no longer log in and its sessions end), or enable it again."""
+    try:
+        services.set_active(services.user_by_email(email), enable)
+    except services.AccountError as exc:
+        raise click.ClickException(str(exc))
+    click.echo(f"{'enabled' if enable else 'disabled'} {email}")
+
+
+COMMANDS = [create_user, create_token, list_tokens, revoke_token, set_password, disable_user]

@@ -30,6 +30,12 @@ class User(UserMixin, db.Model):
     active: Mapped[bool] = mapped_column(default=True)
     created_at: Mapped[dt.datetime] = mapped_column(default=utcnow)
     last_login_at: Mapped[Optional[dt.datetime]]
+    # Part of the id every session and remember cookie carries (get_id): raising it (logout,
+    # a new password, a disabled account) makes every earlier session of the account invalid.
+    session_version: Mapped[int] = mapped_column(default=0, server_default="0")
+
+    def get_id(self) -> str:  # Flask-Login
+        return f"{self.id}:{self.session_version or 0}"
 
     @property
     def is_active(self) -> bool:  # Flask-Login

@@ -1,9 +1,12 @@
 """Account operations, each one transaction."""
 from __future__ import annotations
 
+import functools
 import secrets
 
+from flask import current_app
 from sqlalchemy import func, select
+from werkzeug.security import check_password_hash, generate_password_hash
 
 from summit.auth.models import ROLES, ApiToken, User, hash_token
 from summit.core.database import transaction
@@ -34,14 +37,55 @@ def create_user(email: str, password: str, roles: list[str], name: str = "",
     return user
 
 
+@functools.lru_cache(maxsize=4)
+def _dummy_hash(method: str) -> str:
+    return generate_password_hash(secrets.token_urlsafe(16), method=method)
+
+
 def authenticate(email: str, password: str) -> User | None:
     user = db.session.scalar(select(User).where(func.lower(User.email) == email.strip().lower()))
-    if user is None or not user.active or not user.check_password(password):
+    if user is None:
+        # The same work as for an account: the answer's time tells no one which emails exist.
+        check_password_hash(_dummy_hash(current_app.config.get("PASSWORD_HASH_METHOD") or "scrypt"), password)
+        return None
+    if not user.check_password(password) or not user.active:
         return None
     # SQLite cannot turn this read into a write once another request has committed (the
     # "database is locked" 500 of a login among registrations): take the write lock first.
     with transaction(lock=True):
         user.last_login_at = utcnow()
+    return user
+
+
+def end_sessions(user: User) -> None:
+    """Every session and remember cookie of the account stops working (load_user checks the version)."""
+    with transaction(lock=True):
+        user.session_version = (user.session_version or 0) + 1
+
+
+def change_password(user: User, password: str) -> User:
+    """A new password; every session opened with the old one ends."""
+    if len(password) < 8:
+        raise AccountError("the password needs at least 8 characters")
+    with transaction(lock=True):
+        user.set_password(password)
+        user.session_version = (user.session_version or 0) + 1
+    return user
+
+
+def set_active(user: User, active: bool) -> User:
+    """An organizer disables (or enables again) an account; disabling ends its sessions."""
+    with transaction(lock=True):
+        if user.active and not active:
+            user.session_version = (user.session_version or 0) + 1
+        user.active = active
+    return user
+
+
+def user_by_email(email: str) -> User:
+    user = db.session.scalar(select(User).where(func.lower(User.email) == (email or "").strip().lower()))
+    if user is None:
+        raise AccountError(f"no account {email}", status=404)
     return user
 
 

@@ -8,6 +8,7 @@ from flask_login import current_user, login_required, login_user, logout_user
 
 from summit.auth import services
 from summit.auth.forms import LoginForm
+from summit.core.security import client_address
 from summit.extensions import limiter, login_manager, db
 from summit.auth.models import User
 
@@ -15,8 +16,19 @@ bp = Blueprint("auth", __name__)
 
 
 @login_manager.user_loader
-def load_user(user_id: str):
-    return db.session.get(User, int(user_id))
+def load_user(session_id: str):
+    """The account of a session id "<user id>:<session version>" (User.get_id), only while the
+    version is still the account's: a session from before a logout elsewhere, a new password
+    or a disabled account opens nothing."""
+    user_id, _sep, version = session_id.partition(":")
+    try:
+        user = db.session.get(User, int(user_id))
+        version_number = int(version or 0)
+    except (ValueError, OverflowError):
+        return None
+    if user is None or (user.session_version or 0) != version_number:
+        return None
+    return user
 
 
 def safe_next(target: str | None) -> str | None:
@@ -38,8 +50,16 @@ def home_for(user) -> str:
     return url_for("core.index")
 
 
+def _login_account() -> str:
+    """The account a login attempt is for: tries from many addresses against one account count together."""
+    return "account:" + (request.form.get("email") or "").strip().lower()[:320]
+
+
 @bp.route("/login", methods=["GET", "POST"])
-@limiter.limit(lambda: current_app.config["LOGIN_RATE_LIMIT"], methods=["POST"])
+@limiter.limit(lambda: current_app.config["LOGIN_RATE_LIMIT"], methods=["POST"], key_func=client_address)
+@limiter.limit(lambda: current_app.config["LOGIN_RATE_LIMIT"], methods=["POST"], key_func=_login_account,
+               error_message=lambda: _("Too many login attempts for this account. Please wait a few minutes "
+                                       "and try again."))
 def login():
     form = LoginForm()
     if request.method == "GET":
@@ -63,6 +83,7 @@ def login():
 @bp.route("/logout", methods=["POST"])
 @login_required
 def logout():
+    services.end_sessions(current_user._get_current_object())
     logout_user()
     flash(_("You have logged out."), "info")
     return redirect(url_for("core.index"))

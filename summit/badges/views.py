@@ -1,7 +1,5 @@
 from __future__ import annotations
 
-import os
-
 from flask import (Blueprint, abort, current_app, flash, g, jsonify, redirect, render_template, request,
                    send_file, url_for)
 from flask_babel import gettext as _, lazy_gettext as _l
@@ -14,9 +12,10 @@ from summit.badges.layouts import LAYOUTS
 from summit.badges.models import PrintBatch
 from summit.core import storage
 from summit.core.errors import back_to
+from summit.core.security import limited
 from summit.core.models import Job, Summit, utcnow
 from summit.core.nav import NavItem
-from summit.extensions import db, limiter
+from summit.extensions import db
 from summit.registration import lookups
 
 bp = Blueprint("badges", __name__)
@@ -49,12 +48,6 @@ def _device_key() -> str:
     if current_user.is_authenticated:
         return f"user:{current_user.id}"
     return request.remote_addr or "-"
-
-
-def _checkin_limit() -> str:
-    # A person scans a badge every few seconds; a device far above that is broken or abusive.
-    return (current_app.config.get("CHECKIN_RATE_LIMIT") or os.environ.get("SUMMIT_CHECKIN_RATE_LIMIT")
-            or "120 per minute")
 
 
 def _actor() -> tuple[int | None, int | None, str]:
@@ -123,6 +116,7 @@ def reissue(registration_id: int):
 
 
 @bp.route("/api/v1/registrations/<int:registration_id>/badge.pdf")
+@limited("api", methods=None)
 @role_required("organizer", allow_token=True)
 def badge_pdf(registration_id: int):
     pdf = sheets.single_badge_pdf(registration_id, request.args.get("layout"))
@@ -143,7 +137,7 @@ def checkin_page():
 
 
 @bp.route("/api/v1/checkin", methods=["POST"])
-@limiter.limit(_checkin_limit, key_func=_device_key)
+@limited("checkin", key_func=_device_key, methods=None)
 @role_required("checkin", allow_token=True)
 def api_checkin():
     body = request.get_json(silent=True)
@@ -160,7 +154,7 @@ def api_checkin():
 
 
 @bp.route("/api/v1/checkin/registrations/<int:registration_id>", methods=["POST"])
-@limiter.limit(_checkin_limit, key_func=_device_key)
+@limited("checkin", key_func=_device_key, methods=None)
 @role_required("checkin", allow_token=True)
 def api_checkin_registration(registration_id: int):
     """Check in someone found by search (no badge at hand)."""
@@ -172,6 +166,7 @@ def api_checkin_registration(registration_id: int):
 
 
 @bp.route("/api/v1/checkin/<int:checkin_id>/undo", methods=["POST"])
+@limited("checkin", key_func=_device_key, methods=None)
 @role_required("checkin", allow_token=True)
 def api_undo(checkin_id: int):
     row = checkin.undo_checkin(checkin_id, current_user.id if current_user.is_authenticated and not g.get("api_token") else None)
@@ -179,13 +174,14 @@ def api_undo(checkin_id: int):
 
 
 @bp.route("/api/v1/checkin/search")
-@limiter.limit(_checkin_limit, key_func=_device_key)
+@limited("checkin", key_func=_device_key, methods=None)
 @role_required("checkin", allow_token=True)
 def api_search():
     return jsonify({"results": checkin.search(_summit(), request.args.get("q", ""))})
 
 
 @bp.route("/api/v1/checkin/stats")
+@limited("checkin", key_func=_device_key, methods=None)
 @role_required("checkin", allow_token=True)
 def api_stats():
     return jsonify(dashboard.counts(_summit()))

@@ -26,6 +26,10 @@ def hash_token(token: str) -> str:
     return hashlib.sha256(token.encode()).hexdigest()
 
 
+# A team replaces its plan a few times before the deadline; far more is abuse of the storage.
+MAX_PLAN_UPLOADS = 20
+
+
 def plan_max_bytes() -> int:
     return int(current_app.config.get("CONTEST_PLAN_MAX_MB", 10)) * 1024 * 1024
 
@@ -51,6 +55,10 @@ def store_plan(data: bytes) -> str:
         return storage.save("contest", f"{secrets.token_hex(16)}.pdf", data)
     except storage.StorageError:
         raise ContestError(str(storage.NOT_SAVED), "business_plan", 503) from None
+
+
+def remove_plan(stored: str | None) -> None:
+    storage.remove(stored)
 
 
 def plan_file(entry: Entry) -> Path | None:
@@ -109,12 +117,18 @@ def submit_application(track: Track, data: dict, plan: bytes | None, plan_filena
     entry.plan_path = store_plan(plan)
     entry.plan_size = len(plan)
     entry.plan_filename = (plan_filename or "business-plan.pdf")[-200:]
+    entry.plan_uploads = 1
     check_eligibility(entry)
-    with transaction():
-        db.session.add(entry)
-        db.session.flush()
-        audit.record(entry, "entry.submitted", after={"project_name": entry.project_name, "eligible": entry.eligible},
-                     actor_label="team link")
+    try:
+        with transaction():
+            db.session.add(entry)
+            db.session.flush()
+            audit.record(entry, "entry.submitted",
+                         after={"project_name": entry.project_name, "eligible": entry.eligible},
+                         actor_label="team link")
+    except Exception:
+        remove_plan(entry.plan_path)  # no row names it
+        raise
     return entry, token
 
 
@@ -132,20 +146,32 @@ def update_application(entry: Entry, data: dict, plan: bytes | None, plan_filena
         raise ContestError(_("This application is closed."), status=409)
     new = {k: data[k] for k in ENTRY_FIELDS if k in data}
     if plan:
+        if (entry.plan_uploads or 0) >= MAX_PLAN_UPLOADS:
+            raise ContestError(_("The business plan has been replaced %(count)d times, the most allowed. Please "
+                                 "ask the organizers if you need to change it again.", count=MAX_PLAN_UPLOADS),
+                               "business_plan", 429)
         check_pdf(plan)
-    with transaction():
-        before, after = audit.changes(entry, list(new), new)
-        if plan:
-            before["plan"], after["plan"] = entry.plan_filename, plan_filename
-            entry.plan_path, entry.plan_size = store_plan(plan), len(plan)
-            entry.plan_filename = (plan_filename or "business-plan.pdf")[-200:]
-        for k, v in new.items():
-            setattr(entry, k, v)
-        check_eligibility(entry)
-        entry.updated_at = utcnow()
-        if after:
-            audit.record(entry, "entry.updated", audit.jsonable(before), audit.jsonable(after),
-                         actor_label="team link")
+    old_plan = new_plan = None
+    try:
+        with transaction():
+            before, after = audit.changes(entry, list(new), new)
+            if plan:
+                before["plan"], after["plan"] = entry.plan_filename, plan_filename
+                new_plan = store_plan(plan)
+                old_plan, entry.plan_path, entry.plan_size = entry.plan_path, new_plan, len(plan)
+                entry.plan_filename = (plan_filename or "business-plan.pdf")[-200:]
+                entry.plan_uploads = (entry.plan_uploads or 0) + 1
+            for k, v in new.items():
+                setattr(entry, k, v)
+            check_eligibility(entry)
+            entry.updated_at = utcnow()
+            if after:
+                audit.record(entry, "entry.updated", audit.jsonable(before), audit.jsonable(after),
+                             actor_label="team link")
+    except Exception:
+        remove_plan(new_plan)  # the row still names the plan it had
+        raise
+    remove_plan(old_plan)  # a replaced plan is not kept: judges read the current one
     return entry
 
 

@@ -96,6 +96,8 @@ class Entry(db.Model):
     plan_path: Mapped[Optional[str]] = mapped_column(String(300))
     plan_filename: Mapped[str] = mapped_column(String(200), default="")
     plan_size: Mapped[int] = mapped_column(default=0)
+    # Plans uploaded so far (applications.MAX_PLAN_UPLOADS caps it).
+    plan_uploads: Mapped[int] = mapped_column(default=0, server_default="0")
     status: Mapped[str] = mapped_column(String(20), default="submitted", index=True)
     eligible: Mapped[bool] = mapped_column(default=True)
     # [[code, {params}]] from eligibility.check at the last submission

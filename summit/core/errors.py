@@ -117,6 +117,8 @@ def register(app) -> None:
         message = None
         if exc.code not in _messages() and exc.description:
             message = exc.description
+        elif getattr(getattr(exc, "limit", None), "error_message", None):
+            message = exc.description  # a rate limit with a message of its own (the login's per account)
         return render_error(exc.code or 500, message)
 
     @app.errorhandler(Exception)

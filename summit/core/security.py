@@ -44,6 +44,38 @@ HEADERS = {
 HSTS = "max-age=31536000; includeSubDomains"
 
 
+def client_address() -> str:
+    """The client's address: ProxyFix (SUMMIT_PROXY_COUNT) has already put the forwarded one
+    in remote_addr, and only as many hops as there are trusted proxies."""
+    return request.remote_addr or "unknown"
+
+
+def account_or_address() -> str:
+    """A logged-in account counts on its own (judges share the venue's address), anyone else
+    per address."""
+    if current_user.is_authenticated:
+        return f"user:{current_user.id}"
+    return client_address()
+
+
+def limited(name: str, *, key_func=None, methods: tuple[str, ...] | None = ("POST",)):
+    """The one way a route gets a rate limit: the limit named `name` in the settings
+    (registration, checkin, scoring, api), counted per client address unless key_func says
+    otherwise, in Flask-Limiter's storage (Redis when SUMMIT_REDIS_URL is set, so every worker
+    and host shares the counts). Past it the answer is 429 with Retry-After, a translated page
+    or, under /api/, a JSON body. The route walk in the tests checks that every public POST
+    carries one (the view's `rate_limit` names it)."""
+    from summit.extensions import limiter
+
+    def decorate(view):
+        wrapped = limiter.limit(rate_limit(name), key_func=key_func or client_address,
+                                methods=list(methods) if methods else None)(view)
+        wrapped.rate_limit = name
+        return wrapped
+
+    return decorate
+
+
 def rate_limit(name: str):
     """The limit named `name` in the settings, for `limiter.limit(rate_limit("checkin"))`.
 

@@ -2,6 +2,7 @@ from __future__ import annotations
 
 from flask import Blueprint, current_app, jsonify
 
+from summit.core.security import limited
 from summit.ops import openapi
 
 bp = Blueprint("ops", __name__)
@@ -20,6 +21,7 @@ def build_spec() -> dict:
 
 
 @bp.route("/api/v1/openapi.json")
+@limited("api", methods=None)
 def openapi_json():
     spec = current_app.extensions.get("summit_openapi")
     if spec is None:

@@ -7,7 +7,7 @@ from flask_babel import get_locale, gettext as _, lazy_gettext as _l
 
 from summit.core.models import Summit
 from summit.core.nav import NavItem
-from summit.extensions import limiter
+from summit.core.security import limited
 from summit.registration import attendee, choices, forms, links, lookups, mailpump
 from summit.registration.errors import DuplicateRegistration, RegistrationError
 from summit.registration.models import Registration
@@ -56,6 +56,7 @@ def build_form(summit, only=None, **kwargs):
 # ------------------------------------------------------------------ public pages
 
 @bp.route("/register", methods=["GET", "POST"])
+@limited("registration")
 def register():
     summit = _summit()
     is_open = lookups.registration_open(summit)
@@ -88,7 +89,7 @@ def register():
 
 
 @bp.route("/register/link", methods=["GET", "POST"])
-@limiter.limit("5 per minute;30 per hour", methods=["POST"])
+@limited("registration")
 def resend_link():
     summit = _summit()
     form = forms.ResendLinkForm()
@@ -122,6 +123,7 @@ def manage(token: str):
 
 
 @bp.route("/r/<token>/edit", methods=["GET", "POST"])
+@limited("registration")
 def manage_edit(token: str):
     reg = _by_token(token)
     summit = reg.summit
@@ -152,6 +154,7 @@ def manage_edit(token: str):
 
 
 @bp.route("/r/<token>/cancel", methods=["POST"])
+@limited("registration")
 def manage_cancel(token: str):
     reg = _by_token(token)
     if reg.status in ("cancelled", "rejected"):

@@ -9,6 +9,7 @@ from flask_login import current_user
 from summit.auth.permissions import role_required
 from summit.core.database import db_int, json_id
 from summit.core.errors import back_to
+from summit.core.security import account_or_address, limited
 from summit.extensions import db
 
 from .. import judging, ledger, rounds
@@ -70,6 +71,7 @@ def score_data(round_id: int):
 
 
 @bp.route("/contest/judge/scores", methods=["POST"])
+@limited("scoring", key_func=account_or_address)
 @role_required("judge")
 def score_submit():
     payload = request.get_json(silent=True)
@@ -92,6 +94,7 @@ def score_submit():
 
 
 @bp.route("/contest/judge/rounds/<int:round_id>/conflict", methods=["POST"])
+@limited("scoring", key_func=account_or_address)
 @back_to("contest.score_page")
 @role_required("judge")
 def declare_conflict(round_id: int):

@@ -10,6 +10,7 @@ from sqlalchemy import select
 from summit.auth.permissions import role_required
 from summit.core import links
 from summit.core.errors import form_error
+from summit.core.security import limited
 from summit.extensions import db
 
 from .. import applications, awards, judging
@@ -44,6 +45,7 @@ def index():
 
 
 @bp.route("/contest/apply", methods=["GET", "POST"])
+@limited("registration")
 def apply():
     contest = current_contest()
     form = application_form(contest)

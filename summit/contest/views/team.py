@@ -5,6 +5,7 @@ from flask import abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 
 from summit.core.errors import form_error
+from summit.core.security import limited
 
 from .. import applications
 from ..errors import ContestError
@@ -13,6 +14,7 @@ from .public import application_form, plan_upload
 
 
 @bp.route("/contest/team/<token>", methods=["GET", "POST"])
+@limited("registration")
 def team(token: str):
     entry = applications.entry_by_token(token)
     if entry is None:

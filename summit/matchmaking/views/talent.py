@@ -8,6 +8,7 @@ from flask_babel import gettext as _
 from summit.core.database import db_int
 from summit.core.errors import back_to
 from summit.core.models import Summit
+from summit.core.security import limited
 from summit.extensions import db
 from summit.matchmaking import agenda, booking, lookups, requests, rules
 from summit.matchmaking.errors import MatchmakingError
@@ -48,6 +49,7 @@ def talent_sessions(token: str):
 
 
 @bp.route("/me/<token>/sessions/<int:session_id>", methods=["GET", "POST"])
+@limited("registration")
 def talent_session(token: str, session_id: int):
     reg = _talent(token)
     session = _talent_session(reg, session_id)
@@ -101,6 +103,7 @@ def talent_session(token: str, session_id: int):
 
 
 @bp.route("/me/<token>/sessions/<int:session_id>/book", methods=["POST"])
+@limited("registration")
 @back_to("matchmaking.talent_session")
 def talent_book(token: str, session_id: int):
     reg = _talent(token)
@@ -124,6 +127,7 @@ def talent_book(token: str, session_id: int):
 
 
 @bp.route("/me/<token>/meetings/<int:meeting_id>/cancel", methods=["POST"])
+@limited("registration")
 @back_to("matchmaking.talent_session", session_id=_meeting_session)
 def talent_cancel(token: str, meeting_id: int):
     reg = _talent(token)
@@ -139,6 +143,7 @@ def talent_cancel(token: str, meeting_id: int):
 
 
 @bp.route("/me/<token>/cv", methods=["POST"])
+@limited("registration")
 def talent_cv(token: str):
     reg = _talent(token)
     form = CvForm()

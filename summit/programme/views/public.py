@@ -7,7 +7,8 @@ from flask_babel import gettext as _
 from werkzeug.exceptions import RequestEntityTooLarge
 
 from summit.core.models import Summit
-from summit.extensions import db, limiter
+from summit.core.security import limited
+from summit.extensions import db
 from summit.programme.agenda import calendar_bytes, item_entry, personal_agenda, registration_by_token
 from summit.programme.common import field_codes, utc_to_local
 from summit.programme.items import items_of, previous_value
@@ -70,8 +71,7 @@ def roadshow():
 
 
 @bp.route("/roadshow/<int:result_id>/interest", methods=["GET", "POST"])
-# Generous: at the venue many phones share one address behind the Wi-Fi's NAT.
-@limiter.limit("120 per minute", methods=["POST"])
+@limited("registration")
 def interest(result_id: int):
     result = db.session.get(ResearchResult, result_id)
     if result is None or not is_public(result):
@@ -88,7 +88,7 @@ def interest(result_id: int):
 
 
 @bp.route("/results/new", methods=["GET", "POST"])
-@limiter.limit("30 per hour", methods=["POST"])
+@limited("registration")
 def result_call():
     summit = current_summit()
     form = ResultLinkForm()
@@ -124,7 +124,7 @@ def _read_deck(form: ResultForm):
 
 
 @bp.route("/results/t/<token>", methods=["GET", "POST"])
-@limiter.limit("60 per minute", methods=["POST"])
+@limited("registration")
 def result_edit(token: str):
     result = result_by_token(token)
     if result is None:
@@ -153,7 +153,7 @@ def result_deck_team(token: str):
 
 
 @bp.route("/needs/t/<token>", methods=["GET", "POST"])
-@limiter.limit("60 per minute", methods=["POST"])
+@limited("registration")
 def need_edit(token: str):
     need = need_by_token(token)
     if need is None:
