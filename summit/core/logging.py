@@ -10,6 +10,20 @@ import uuid
 from flask import Flask, g, has_request_context, request
 
 
+def logged_path() -> str:
+    """The request's path as the logs show it: a route with a secret in its URL (any argument
+    whose name ends in "token": the private links /r/<token>, /me/<token>, /contest/team/<token>,
+    ...) is logged as its rule, the secret replaced by the argument's name. A path that matched
+    no route keeps only its first segment: it may be a mistyped private link."""
+    rule = request.url_rule
+    if rule is None:
+        first = request.path.lstrip("/").split("/", 1)[0]
+        return f"/{first}/…" if "/" in request.path.lstrip("/") else request.path[:80]
+    if any(name.endswith("token") for name in rule.arguments):
+        return rule.rule
+    return request.path
+
+
 class JsonFormatter(logging.Formatter):
     def format(self, record: logging.LogRecord) -> str:
         data = {
@@ -21,7 +35,7 @@ class JsonFormatter(logging.Formatter):
         if has_request_context():
             data["request_id"] = g.get("request_id")
             data["method"] = request.method
-            data["path"] = request.path
+            data["path"] = logged_path()
         for key, value in getattr(record, "fields", {}).items():
             data[key] = value
         if record.exc_info:
@@ -39,6 +53,11 @@ def configure_logging(app: Flask) -> None:
     logger.handlers[:] = [handler]
     logger.setLevel(app.config.get("LOG_LEVEL", "INFO"))
     logger.propagate = False
+    # Alembic's fileConfig (migrations/env.py) disables every logger that exists when migrations
+    # run in the same process (`summit init-db`, the tests): this application's come back.
+    for name, each in list(logging.root.manager.loggerDict.items()):
+        if name.startswith("summit") and isinstance(each, logging.Logger):
+            each.disabled = False
     app.logger.handlers[:] = [handler]
 
     @app.before_request
