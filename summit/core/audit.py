@@ -8,6 +8,23 @@ from summit.core.models import AuditEvent
 from summit.extensions import db
 
 
+# Values the trail never holds in full: identity document numbers, masked as every page shows them.
+MASKED_KEYS = frozenset({"id_number"})
+
+
+def mask(value: str) -> str:
+    """All but the last four characters hidden: enough for a person to recognise their number."""
+    if not value:
+        return ""
+    return "*" * max(len(value) - 4, 0) + value[-4:]
+
+
+def _masked(values: dict[str, Any] | None) -> dict[str, Any] | None:
+    if not values:
+        return values
+    return {k: mask(v) if k in MASKED_KEYS and isinstance(v, str) else v for k, v in values.items()}
+
+
 def current_actor() -> tuple[int | None, str]:
     """The logged-in account (or API token) for audit rows; ("system") outside a request."""
     from flask import has_request_context
@@ -34,8 +51,8 @@ def record(subject, action: str, before: dict[str, Any] | None = None,
         subject_type=subject.__tablename__,
         subject_id=subject.id,
         action=action,
-        before=before,
-        after=after,
+        before=_masked(before),
+        after=_masked(after),
         note=note,
     )
     db.session.add(event)

@@ -64,6 +64,18 @@ def submit(summit: Summit, clean: dict, *, source: str = "online", status: str |
     return reg, token
 
 
+def register_online(summit: Summit, clean: dict) -> None:
+    """A registration from the public form. Whether the person is new or registered already,
+    the visitor is told the same (the private link went to the address on file): a new
+    registration gets its confirmation mail, an existing one a new link (links.remind_registered)."""
+    from summit.registration.links import remind_registered
+
+    try:
+        submit(summit, clean)
+    except DuplicateRegistration:
+        remind_registered(summit, clean)
+
+
 def editable_by_attendee(reg: Registration, now: dt.datetime | None = None) -> bool:
     now = now or utcnow()
     deadline = reg.summit.edit_deadline

@@ -2,10 +2,11 @@
 the one lookup every feature's private page uses, and sending a new link."""
 from __future__ import annotations
 
+import datetime as dt
 import hashlib
 import secrets
 
-from sqlalchemy import bindparam, or_, select
+from sqlalchemy import and_, bindparam, or_, select
 
 from summit.core import audit, links
 from summit.core.database import transaction
@@ -67,7 +68,7 @@ def resend_link(summit: Summit, contact: str) -> bool:
     return True
 
 
-def reissue_link(reg: Registration, actor_label: str | None = None) -> str:
+def reissue_link(reg: Registration, actor_label: str | None = None, kind: str = "link") -> str:
     """A new private link: the old one stops working at once."""
     from summit.registration.mail import queue_status_mail
 
@@ -76,5 +77,31 @@ def reissue_link(reg: Registration, actor_label: str | None = None) -> str:
         reg.manage_token_hash = token_hash
         reg.link_issued_at = utcnow()
         audit.record(reg, "link_reissued", actor_label=actor_label)
-        queue_status_mail(reg, "link", token)
+        queue_status_mail(reg, kind, token)
     return token
+
+
+# A registration whose link went out this recently is not sent another: the second click of a
+# double-click would otherwise make the link in the first mail stop working.
+RECENT_LINK = dt.timedelta(minutes=10)
+
+
+def remind_registered(summit: Summit, clean: dict) -> int:
+    """Someone registered again with the phone, email or identity number of a registration:
+    its owner gets a new private link at the address on file (the visitor sees the same page
+    as for a new registration, so the answer reveals nobody). Returns the mails queued."""
+    condition = [Registration.phone == clean.get("phone"), Registration.email == clean.get("email")]
+    if clean.get("id_number"):
+        condition.append(and_(Registration.id_type == clean.get("id_type"),
+                              Registration.id_number == clean["id_number"]))
+    found = db.session.scalars(select(Registration).where(Registration.summit_id == summit.id, or_(*condition))
+                               .order_by(Registration.id).limit(3)).all()
+    sent = 0
+    for reg in found:
+        if reg.status in CLOSED_STATUSES or not reg.email:
+            continue
+        if reg.link_issued_at is not None and utcnow() - reg.link_issued_at < RECENT_LINK:
+            continue
+        reissue_link(reg, actor_label="registered again", kind="again")
+        sent += 1
+    return sent

@@ -30,6 +30,10 @@ MAIL_KINDS = {
                   _l("Your registration has been cancelled. If this was a mistake, please register again or contact the organizers.")),
     "link": (_l("%(summit)s: your private registration link"),
              _l("Here is your private link to see, change or cancel your registration. Earlier links no longer work.")),
+    "again": (_l("%(summit)s: you are already registered"),
+              _l("Someone, probably you, registered again with your phone number, email or identity number. You "
+                 "are already registered, so nothing new was created. Here is your private link to see, change or "
+                 "cancel your registration; earlier links no longer work. If this was not you, you need do nothing.")),
 }
 # Mails that carry the badge parts (QR code, badge PDF) once a feature offers them.
 CONFIRMATION_KINDS = ("confirmed", "approved", "promoted", "received", "waitlisted")

@@ -114,9 +114,9 @@ class Registration(db.Model):
 
     @property
     def id_number_masked(self) -> str:
-        if not self.id_number:
-            return ""
-        return "*" * max(len(self.id_number) - 4, 0) + self.id_number[-4:]
+        from summit.core.audit import mask
+
+        return mask(self.id_number)
 
 
 class ExtraQuestion(db.Model):

@@ -9,7 +9,7 @@ from summit.core.models import Summit
 from summit.core.nav import NavItem
 from summit.core.security import limited
 from summit.registration import attendee, choices, forms, links, lookups, mailpump
-from summit.registration.errors import DuplicateRegistration, RegistrationError
+from summit.registration.errors import RegistrationError
 from summit.registration.models import Registration
 
 bp = Blueprint("registration", __name__)
@@ -61,7 +61,7 @@ def register():
     summit = _summit()
     is_open = lookups.registration_open(summit)
     qs = lookups.questions(summit)
-    status, duplicate, errors = 200, None, {}
+    status, errors = 200, {}
     if request.method == "POST":
         if not is_open:
             return render_template("registration/register.html", form=build_form(summit, formdata=request.form),
@@ -72,20 +72,22 @@ def register():
         clean, errors = lookups.validate(summit, raw, require_consent=True, look=look)
         if not errors:
             try:
-                reg, token = attendee.submit(summit, clean)
-            except DuplicateRegistration as exc:
-                duplicate, status = exc, 409
+                attendee.register_online(summit, clean)
             except RegistrationError as exc:
                 errors = {exc.field or "name": exc.message}
             else:
-                # The form is built only for a page to show: a success answers with a redirect.
-                return redirect(url_for("registration.manage", token=token, new=1), 303)
+                # New or already registered, the same answer: the link went to the address on file.
+                return redirect(url_for("registration.sent"), 303)
         if errors:
             status = 422
     form = build_form(summit, formdata=request.form if request.method == "POST" else None)
     put_errors(form, errors)
-    return render_template("registration/register.html", form=form, summit=summit, questions=qs, is_open=is_open,
-                           duplicate=duplicate, resend_form=forms.ResendLinkForm(formdata=None)), status
+    return render_template("registration/register.html", form=form, summit=summit, questions=qs, is_open=is_open), status
+
+
+@bp.route("/register/sent")
+def sent():
+    return render_template("registration/sent.html", summit=_summit())
 
 
 @bp.route("/register/link", methods=["GET", "POST"])

@@ -26,6 +26,7 @@ PUBLIC = {
     "auth.login": "staff login form",
     "ops.openapi_json": "description of the JSON API",
     "registration.register": "the public registration form",
+    "registration.sent": "after registering: the link went to the address on file (the same for everyone)",
     "registration.resend_link": "asks for the private link to be mailed again (rate-limited, says nothing of who exists)",
     "contest.index": "the contest's public page",
     "contest.apply": "the public application form",

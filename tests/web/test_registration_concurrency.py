@@ -31,7 +31,7 @@ def test_two_concurrent_submissions_of_one_person_make_one_row(app, db, reg_summ
     db.session.rollback()
     for _attempt in range(3):
         statuses = _race(app, [data, data])
-        assert sorted(statuses) in ([303, 409], [409, 409])
+        assert statuses == [303, 303]  # the same answer: nobody learns who registered first
         db.session.rollback()
         assert db.session.scalar(select(func.count()).select_from(Registration)) == 1
 
@@ -41,7 +41,7 @@ def test_same_phone_different_email_concurrently(app, db, reg_summit, person):
     second = person(phone=first["phone"])
     db.session.rollback()
     statuses = _race(app, [first, second, first])
-    assert sorted(statuses) == [303, 409, 409]
+    assert statuses == [303, 303, 303]
     db.session.rollback()
     assert db.session.scalar(select(func.count()).select_from(Registration)) == 1
 

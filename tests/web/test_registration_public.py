@@ -6,11 +6,12 @@ import hashlib
 import re
 
 import pytest
-from sqlalchemy import func, select
+from sqlalchemy import func, select, update
 
 from summit.core import signals
 from summit.core.models import AuditEvent, OutboundMail
 from summit.registration.models import Registration
+from tests.fixtures.registration import link_token
 
 
 @pytest.fixture
@@ -24,8 +25,9 @@ def count(db):
 
 
 def token_of(response) -> str:
-    match = re.search(r"/r/([A-Za-z0-9_-]+)", response.headers["Location"])
-    return match.group(1)
+    """The private link of the registration just made (it went out by mail)."""
+    assert response.status_code == 303 and response.headers["Location"].endswith("/register/sent")
+    return link_token()
 
 
 def test_register_page_is_chinese_and_english(client, reg_summit):
@@ -47,7 +49,8 @@ def test_a_valid_registration_is_stored_with_a_private_link(client, db, reg_summ
     assert reg.status == "approved" and reg.phone == data["phone"] and reg.consent_at is not None
     assert reg.manage_token_hash == hashlib.sha256(token.encode()).hexdigest()
     assert token not in str(reg.__dict__)
-    page = client.get(response.headers["Location"]).get_data(as_text=True)
+    assert "已发送至您登记的电子邮箱" in client.get(response.headers["Location"]).get_data(as_text=True)
+    page = client.get(f"/r/{token}?new=1").get_data(as_text=True)
     assert "感谢您的报名" in page and "已通过" in page and data["name"] in page
     assert "*" * 14 + data["id_number"][-4:] in page and data["id_number"] not in page
     mail = db.session.scalar(select(OutboundMail))
@@ -123,23 +126,40 @@ def test_hostile_text_is_stored_harmlessly_and_rendered_escaped(client, db, reg_
     assert "<script>alert(1)</script>" not in page and "&lt;script&gt;" in page
 
 
+def _answer(response) -> tuple:
+    """What a visitor can see of the answer: status, where it goes, and that page."""
+    return response.status_code, response.headers.get("Location"), response.headers.get("Set-Cookie")
+
+
 @pytest.mark.parametrize("same", ["phone", "email", "id_number"])
-def test_the_same_person_cannot_register_twice(client, db, reg_summit, person, same):
+def test_registering_again_answers_as_a_new_registration_would(client, db, reg_summit, person, same):
     first = person()
     client.post("/register", data=first)
-    second = person(**{same: first[same]})
-    response = client.post("/register", data=second)
-    assert response.status_code == 409
-    page = response.get_data(as_text=True)
-    assert "请勿重复报名" in page and "重新发送我的专属链接" in page
-    assert count(db) == 1
+    db.session.execute(update(Registration).values(link_issued_at=dt.datetime(2020, 1, 1)))  # not a double-click
+    db.session.commit()
+    fresh = client.post("/register", data=person())
+    again = client.post("/register", data=person(**{same: first[same]}))
+    assert _answer(again) == _answer(fresh) and again.status_code == 303
+    assert client.get(again.headers["Location"]).get_data(as_text=True) == \
+        client.get(fresh.headers["Location"]).get_data(as_text=True)
+    assert count(db) == 2
+    # The owner gets a new private link at the address on file, not at the one just typed.
+    mails = db.session.scalars(select(OutboundMail).order_by(OutboundMail.id)).all()
+    assert [m.to_addr for m in mails] == [first["email"], mails[1].to_addr, first["email"]]
+    assert "您已报名" in mails[-1].subject and "/r/" in mails[-1].body_text
+    token = link_token(first["email"])
+    assert first["name"] in client.get(f"/r/{token}").get_data(as_text=True)
 
 
 def test_a_double_click_creates_one_registration(client, db, reg_summit, person):
     data = person()
     assert client.post("/register", data=data).status_code == 303
-    assert client.post("/register", data=data).status_code == 409
+    token = link_token()
+    assert client.post("/register", data=data).status_code == 303
     assert count(db) == 1
+    # The second click sends no new link: the first mail's link keeps working.
+    assert db.session.scalar(select(func.count()).select_from(OutboundMail)) == 1
+    assert client.get(f"/r/{token}").status_code == 200
 
 
 def test_registration_closed(client, db, reg_summit, person):
