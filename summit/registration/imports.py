@@ -1,12 +1,16 @@
 """Importing an invitee list (.xlsx or .csv): every row checked first, then all rows or none."""
 from __future__ import annotations
 
+import re
+import secrets
+import time
 from dataclasses import dataclass
+from pathlib import Path
 
 from flask_babel import gettext as _
 from sqlalchemy.exc import IntegrityError
 
-from summit.core import audit
+from summit.core import audit, storage
 from summit.core.database import transaction
 from summit.core.models import Summit, utcnow
 from summit.extensions import db
@@ -26,6 +30,55 @@ class ImportReport:
     @property
     def ok(self) -> bool:
         return not self.errors and bool(self.rows)
+
+
+# A checked file waits for the organizer's confirmation this long; then it is deleted unread.
+PREVIEW_MAX_AGE = 3600
+_PREVIEW_NAME = re.compile(r"[A-Za-z0-9_-]{20,60}\.(xlsx|csv)")
+
+
+def _preview_dir() -> Path:
+    return storage.root() / "imports"
+
+
+def sweep_previews(max_age: float = PREVIEW_MAX_AGE) -> int:
+    """Deletes checked files older than max_age seconds (all with 0): they hold identity numbers."""
+    folder = _preview_dir()
+    if not folder.is_dir():
+        return 0
+    removed, cutoff = 0, time.time() - max_age
+    for path in folder.iterdir():
+        try:
+            if path.is_file() and path.stat().st_mtime <= cutoff:
+                path.unlink()
+                removed += 1
+        except FileNotFoundError:
+            pass  # another worker removed it first
+    return removed
+
+
+def keep_preview(filename: str, data: bytes) -> str:
+    """Keeps a checked file until it is confirmed or cancelled (an hour at most); returns its name."""
+    sweep_previews()
+    suffix = "xlsx" if filename.lower().endswith(".xlsx") else "csv"
+    name = f"{secrets.token_urlsafe(24)}.{suffix}"
+    storage.save("imports", name, data)  # the confirmation may come to another host
+    return name
+
+
+def preview_path(name: str) -> Path | None:
+    """The kept file of this name, if it is one and still there; None once it is gone or expired.
+    Raises ValueError for a name this module never made."""
+    if not _PREVIEW_NAME.fullmatch(name or ""):
+        raise ValueError(name)
+    sweep_previews()
+    path = _preview_dir() / name
+    return path if path.is_file() else None
+
+
+def discard_preview(name: str) -> None:
+    if _PREVIEW_NAME.fullmatch(name or ""):
+        (_preview_dir() / name).unlink(missing_ok=True)
 
 
 IMPORT_STATUSES = {"": "approved", "approved": "approved", "已通过": "approved", "通过": "approved",

@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import io
 import re
-import secrets
 
 from flask import abort, current_app, flash, redirect, render_template, request, send_file, url_for
 from flask_babel import gettext as _
@@ -184,18 +183,24 @@ def admin_import():
     summit = _organizer_summit()
     form = forms.ImportForm()
     if request.method == "GET":
+        imports.sweep_previews()
         return render_template("registration/import.html", form=form, summit=summit, report=None)
     upload = request.form.get("upload", "")
-    if upload:  # the second step: write what the preview showed
-        if not re.fullmatch(r"[A-Za-z0-9_-]{20,60}\.(xlsx|csv)", upload):
+    if upload:  # the second step: write what the preview showed, or cancel
+        try:
+            path = imports.preview_path(upload)
+        except ValueError:
             abort(400)
-        path = storage.path(f"imports/{upload}")  # the preview may have run on another host
-        if not path.exists():
+        if request.form.get("cancel"):
+            imports.discard_preview(upload)
+            flash(_("The import is cancelled; the uploaded file is deleted."), "info")
+            return redirect(url_for("registration.admin_import"), 303)
+        if path is None:
             flash(_("The uploaded file is gone; please upload it again."), "warning")
             return redirect(url_for("registration.admin_import"), 303)
         report = imports.run_import(summit, upload, path.read_bytes(), send_mail=bool(request.form.get("send_mail")))
+        imports.discard_preview(upload)  # imported, or to be corrected and uploaded again
         if report.ok:
-            storage.remove(f"imports/{upload}")
             flash(_("%(count)s registrations imported.", count=len(report.rows)), "success")
             return redirect(url_for("registration.admin_list"), 303)
         return render_template("registration/import.html", form=form, summit=summit, report=report, upload=None), 422
@@ -203,14 +208,12 @@ def admin_import():
     if file is None or not file.filename:
         form.file.errors = [_("Choose a file.")]
         return render_template("registration/import.html", form=form, summit=summit, report=None), 422
-    suffix = "xlsx" if file.filename.lower().endswith(".xlsx") else "csv"
     data = file.read()
     report = imports.check_import(summit, file.filename, data)
     name = None
     if report.ok:
-        name = f"{secrets.token_urlsafe(24)}.{suffix}"
         try:
-            storage.save("imports", name, data)
+            name = imports.keep_preview(file.filename, data)
         except storage.StorageError:
             form.file.errors = [str(storage.NOT_SAVED)]
             return render_template("registration/import.html", form=form, summit=summit, report=None,

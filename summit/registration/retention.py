@@ -45,4 +45,7 @@ def shred(summit: Summit, today: dt.date | None = None) -> int:
             db.session.execute(db.delete(OutboundMail).where(OutboundMail.to_addr.in_(emails[start:start + 500])))
         summit.shredded_at = utcnow()
         audit.record(summit, "shredded", after={"registrations": len(regs)})
+    from summit.registration.imports import sweep_previews
+
+    sweep_previews(max_age=0)  # checked import files never confirmed: whichever edition they were for
     return len(regs)
