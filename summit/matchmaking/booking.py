@@ -11,12 +11,25 @@ from summit.core.models import utcnow
 from summit.extensions import db
 from summit.matchmaking import rules
 from summit.matchmaking.errors import MatchmakingError
-from summit.matchmaking.lookups import check_attendee, other_sessions_busy
+from summit.matchmaking.lookups import check_attendee, other_sessions_busy, walk_in_candidate
 from summit.matchmaking.models import Booth, Meeting, MeetingRequest, Slot
 from summit.registration.models import Registration
 
 
-def book(registration: Registration, booth: Booth, slot: Slot, source: str = "manual", actor_label: str | None = None) -> Meeting:
+def walk_in(user, booth: Booth, who: str, slot: Slot) -> Meeting:
+    """A host adds someone at the booth. Only for people checked in at the summit or who asked
+    for this host's booths (lookups.walk_in_candidate); anyone else gets the answer an unknown
+    person gets. The attendee is told by mail and can cancel it from their private page."""
+    reg = walk_in_candidate(user, booth, who)
+    if reg is None:
+        raise MatchmakingError(_("No one with this phone number or e-mail can be added here. Walk-ins are for people "
+                                 "checked in at the summit or who asked to meet at your booths."),
+                               field="who", status=404)
+    return book(reg, booth, slot, source="walk_in", notify=True)
+
+
+def book(registration: Registration, booth: Booth, slot: Slot, source: str = "manual", actor_label: str | None = None,
+         notify: bool = False) -> Meeting:
     """Book a free place: the booth row is locked (BEGIN IMMEDIATE on SQLite, FOR UPDATE on
     PostgreSQL) while the places are counted, and the unique (booth, slot, place) constraint
     refuses a second booking of the same place should anything slip through."""
@@ -54,6 +67,8 @@ def book(registration: Registration, booth: Booth, slot: Slot, source: str = "ma
             db.session.flush()
             audit.record(meeting, f"meeting_{source}", after={"booth": booth_id, "slot": slot_id, "registration": reg_id},
                          actor_label=actor_label)
+            if notify:
+                _queue_booked_mail(meeting, registration, booth, slot)
     except IntegrityError:  # the unique (booth, slot, place) constraint: someone else was faster
         raise MatchmakingError(_("Sorry, this time at the booth was just taken. Please choose another time."),
                                field="slot", status=409)
@@ -88,6 +103,24 @@ def release(meetings: list[Meeting], reason: str, actor_label: str | None = None
         db.session.delete(meeting)
     db.session.flush()
     return mails
+
+
+def _queue_booked_mail(meeting: Meeting, reg: Registration, booth: Booth, slot: Slot) -> None:
+    """Tells the attendee that a booth put a meeting on their agenda, and how to cancel it."""
+    from flask import current_app
+
+    locale = reg.language or "zh_CN"
+    with force_locale(locale):
+        start = rules.to_local(slot.starts_at)
+        subject = _("New meeting: %(booth)s", booth=booth.name(locale))
+        body = "\n".join([
+            _("Dear %(name)s,", name=reg.name), "",
+            _("%(booth)s has added a meeting with you at %(time)s (%(title)s) to your agenda.",
+              booth=booth.name(locale), time=f"{start:%Y-%m-%d %H:%M}", title=booth.session.title(locale)),
+            _("If you do not want it, cancel it on your private registration page (the link in your registration "
+              "mail). To get that link again:"),
+            current_app.config["PUBLIC_BASE_URL"].rstrip("/") + "/register/link"])
+    mail.queue(reg.email, subject, body, language=locale)
 
 
 def _queue_cancellation_mail(meeting: Meeting, reason: str) -> None:

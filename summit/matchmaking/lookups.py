@@ -109,6 +109,27 @@ def find_attendee(summit: Summit, query: str) -> Registration | None:
     return db.session.scalar(select(Registration).where(Registration.summit_id == summit.id, cond).limit(1))
 
 
+def walk_in_candidate(user, booth: Booth, query: str) -> Registration | None:
+    """The registration a booth host may add as a walk-in: found by phone or e-mail, and either
+    checked in at the summit or one who asked to meet at a booth this host hosts. None for
+    anyone else, as for someone unknown: the host learns no name and no one is booked unasked."""
+    reg = find_attendee(booth.session.summit, query)
+    if reg is None:
+        return None
+    asked = db.session.scalars(select(Booth).join(MeetingRequest, MeetingRequest.booth_id == Booth.id)
+                               .where(MeetingRequest.registration_id == reg.id))
+    if any(may_host(user, b) for b in asked):
+        return reg
+    from summit.core.features import features
+
+    checked_in = features().checked_in_source
+    if checked_in is not None and db.session.scalar(
+            select(Registration.id).where(Registration.id == reg.id,
+                                          Registration.id.in_(checked_in(booth.session.summit)))):
+        return reg
+    return None
+
+
 # ---------------------------------------------------------------- figures
 
 def figures_for(session: RecruitmentSession) -> dict:

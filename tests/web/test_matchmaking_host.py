@@ -87,8 +87,12 @@ def test_marking_the_day_and_walk_ins(client, db, mm, login):
     assert bad.status_code == 422
     db.session.rollback()
     assert db.session.get(Meeting, mid).status == "held"
-    # Walk-in: someone registered who did not ask, put into the free slot.
+    # Walk-in: someone checked in at the summit who did not ask, put into the free slot.
     walker, _tok = make_talent(db, mm["summit"], mm["category"], "孙悟", 60)
+    from summit.badges.models import CheckIn
+
+    db.session.add(CheckIn(summit_id=mm["summit"].id, registration_id=walker.id, status="ok"))
+    db.session.commit()
     taken = {m.slot_id for m in db.session.scalars(select(Meeting).where(Meeting.booth_id == a.id))}
     free = next(s for s in mm["session"].slots if s.id not in taken)
     r = client.post(f"/host/booths/{a.id}/walk-in", data={"who": walker.phone, "slot": str(free.id)})
@@ -101,6 +105,8 @@ def test_marking_the_day_and_walk_ins(client, db, mm, login):
                          headers={"Accept": "application/json"})
     assert nobody.status_code == 404
     other, _t = make_talent(db, mm["summit"], mm["category"], "周全", 61)
+    db.session.add(CheckIn(summit_id=mm["summit"].id, registration_id=other.id, status="ok"))
+    db.session.commit()
     full = client.post(f"/host/booths/{a.id}/walk-in", data={"who": other.email, "slot": str(free.id)},
                        headers={"Accept": "application/json"})
     assert full.status_code == 409

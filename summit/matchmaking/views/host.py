@@ -104,14 +104,12 @@ def host_walk_in(booth_id: int):
         if form.csrf_token.errors:
             abort(400)
         raise MatchmakingError(_("Enter the phone number or e-mail of a registration."))
-    reg = lookups.find_attendee(booth.session.summit, form.who.data)
-    if reg is None:
-        raise MatchmakingError(_("No registration with this phone number or e-mail."), field="who", status=404)
     slot = db.session.get(Slot, form.slot.data or 0)
     if slot is None or slot.session_id != booth.session_id:
         raise MatchmakingError(_("Choose a time of this session."), field="slot")
-    booking.book(reg, booth, slot, source="walk_in")
-    flash(_("%(name)s is on the agenda at %(time)s.", name=reg.name, time=local_hm(slot.starts_at)), "success")
+    meeting = booking.walk_in(current_user, booth, form.who.data, slot)
+    flash(_("%(name)s is on the agenda at %(time)s; they have been told by e-mail and can cancel it.",
+            name=meeting.registration.name, time=local_hm(slot.starts_at)), "success")
     return redirect(url_for(".host_booth", booth_id=booth.id) + "#walk-in", code=303)
 
 
