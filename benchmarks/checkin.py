@@ -139,7 +139,7 @@ def main() -> None:
     port = free_port()
     env = {**os.environ, "PYTHONPATH": str(ROOT), "SUMMIT_DATABASE_URL": args.database_url,
            # Flat out is 20 devices each far beyond a person's pace: lift the per-device limit.
-           "SUMMIT_CHECKIN_RATE_LIMIT": "100000 per minute" if args.flat_out else "120 per minute"}
+           "SUMMIT_RATE_LIMIT_CHECKIN": "100000 per minute" if args.flat_out else "120 per minute"}
     threads = ["-k", "gthread", "--threads", str(args.threads)] if args.threads > 1 else []
     server = subprocess.Popen([sys.executable, "-m", "gunicorn", "--chdir", str(ROOT), "-w", str(args.workers),
                                *threads, "-b", f"127.0.0.1:{port}", "--log-level", "warning", "summit:create_app()"],
