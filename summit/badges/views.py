@@ -12,7 +12,7 @@ from summit.badges.layouts import LAYOUTS
 from summit.badges.models import PrintBatch
 from summit.core import storage
 from summit.core.errors import back_to
-from summit.core.security import limited
+from summit.core.security import client_address, limited
 from summit.core.models import Job, Summit, utcnow
 from summit.core.nav import NavItem
 from summit.extensions import db
@@ -40,14 +40,14 @@ def _locale() -> str:
 
 def _device_key() -> str:
     """Rate limits count per device: its token, else the staff account, else the address."""
-    header = request.headers.get("Authorization", "")
-    if header:
-        import hashlib
+    from summit.auth.permissions import bearer_token
 
-        return "token:" + hashlib.sha256(header.encode()).hexdigest()[:16]
+    token = bearer_token() if request.headers.get("Authorization") else None
+    if token is not None:  # only a valid token: made-up ones would each count afresh
+        return f"token:{token.id}"
     if current_user.is_authenticated:
         return f"user:{current_user.id}"
-    return request.remote_addr or "-"
+    return client_address()
 
 
 def _actor() -> tuple[int | None, int | None, str]:

@@ -99,3 +99,10 @@ def test_two_workers_share_the_count_through_redis(database_url, tmp_path):
                                    environ_base={"REMOTE_ADDR": address}).status_code == 429
                for i in range(3)]
     assert limited == [False, False, True]
+
+
+def test_made_up_device_tokens_do_not_get_counters_of_their_own(app, db):
+    client = app.test_client()
+    codes = [client.get("/api/v1/checkin/stats", headers={"Authorization": f"Bearer made-up-{n}"}).status_code
+             for n in range(3)]
+    assert codes == [401, 401, 429]
