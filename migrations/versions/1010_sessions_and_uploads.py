@@ -3,7 +3,7 @@ session); contest entries count their business-plan uploads; identity numbers al
 audit trail are masked as new entries are.
 
 Revision ID: 1010_sessions_and_uploads
-Revises: 0900_features_merged
+Revises: 0910_relative_storage_paths
 Create Date: 2026-11-30
 
 """
@@ -12,7 +12,7 @@ import sqlalchemy as sa
 
 
 revision = "1010_sessions_and_uploads"
-down_revision = "0900_features_merged"
+down_revision = "0910_relative_storage_paths"
 branch_labels = None
 depends_on = None
 

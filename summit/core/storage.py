@@ -51,21 +51,24 @@ def relative(full: Path) -> str:
 
 
 def folder(name: str) -> Path:
-    """root/name, made if missing; StorageError when it cannot be."""
+    """root/name, made if missing (0700: only the application's account enters); StorageError
+    when it cannot be."""
     target = root() / name
     try:
-        target.mkdir(parents=True, exist_ok=True)
+        target.mkdir(mode=0o700, parents=True, exist_ok=True)
     except OSError as exc:
         _failed("mkdir", target, exc)
     return target
 
 
 def save(where: str, name: str, data: bytes) -> str:
-    """Write `data` as root/where/name, whole or not at all; the stored (relative) path."""
+    """Write `data` as root/where/name, whole or not at all, readable by the application's own
+    account only (0600: uploads carry identity numbers and phones); the stored (relative) path."""
     target = folder(where) / name
     part = target.with_name(f".{target.name}.{secrets.token_hex(4)}.part")
     try:
-        part.write_bytes(data)
+        with os.fdopen(os.open(part, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600), "wb") as fh:
+            fh.write(data)
         os.replace(part, target)
     except OSError as exc:
         try:

@@ -14,7 +14,7 @@ def test_the_migration_masks_identity_numbers_already_in_the_trail(database_url)
     app = create_app({**BASE_CONFIG, "SQLALCHEMY_DATABASE_URI": database_url})
     table = AuditEvent.__table__
     with app.app_context():
-        downgrade(revision="0900_features_merged")
+        downgrade(revision="0910_relative_storage_paths")
         with db.engine.begin() as conn:
             conn.execute(table.insert().values(
                 actor_label="organizer@example.com", subject_type="registrations", subject_id=1, action="edited",
