@@ -107,7 +107,7 @@ def release(meetings: list[Meeting], reason: str, actor_label: str | None = None
 
 def _queue_booked_mail(meeting: Meeting, reg: Registration, booth: Booth, slot: Slot) -> None:
     """Tells the attendee that a booth put a meeting on their agenda, and how to cancel it."""
-    from flask import current_app
+    from summit.core import links
 
     locale = reg.language or "zh_CN"
     with force_locale(locale):
@@ -119,7 +119,7 @@ def _queue_booked_mail(meeting: Meeting, reg: Registration, booth: Booth, slot: 
               booth=booth.name(locale), time=f"{start:%Y-%m-%d %H:%M}", title=booth.session.title(locale)),
             _("If you do not want it, cancel it on your private registration page (the link in your registration "
               "mail). To get that link again:"),
-            current_app.config["PUBLIC_BASE_URL"].rstrip("/") + "/register/link"])
+            links.external_url("registration.resend_link")])
     mail.queue(reg.email, subject, body, language=locale)
 
 
