@@ -18,3 +18,4 @@ def init_feature(app, features) -> None:
     features.set_checked_in_source(checkin.checked_in_ids)
     signals.registration_approved.connect(services.on_registration_approved)
     signals.confirmation_mail_parts.connect(services.confirmation_mail_parts)
+    signals.registration_withdrawn.connect(services.on_registration_withdrawn)

@@ -8,7 +8,7 @@ The mail's parts are drawn when the mail goes out; queued mails name their rende
 from __future__ import annotations
 
 from flask import g
-from flask_babel import gettext as _
+from flask_babel import gettext as _, lazy_gettext as _l
 from sqlalchemy import select
 
 from summit import babel_locale
@@ -105,6 +105,23 @@ def approved_registration(registration_id: int) -> Registration:
 def on_registration_approved(registration, new=False, **_extra):
     """Receiver of registration_approved: the approved person gets a badge."""
     issue_badge(registration, new=new)
+
+
+def on_registration_withdrawn(registration, reason="cancelled", **_extra) -> list:
+    """Receiver of registration_withdrawn: the badge no longer admits its holder (it scans as
+    revoked). Returns what was released."""
+    badges = db.session.scalars(select(Badge).where(Badge.registration_id == registration.id,
+                                                    Badge.status == "active")).all()
+    now = utcnow()
+    for badge in badges:
+        badge.status = "revoked"
+        badge.revoked_at = now
+    _made_in_this_transaction().pop(registration.id, None)
+    if not badges:
+        return []
+    audit.record(registration, "badge_revoked", before={"badges": [b.id for b in badges]}, note=reason,
+                 actor_label="system")
+    return [_l("Your badge: it no longer admits you at the door.")]
 
 
 def export_badge_codes(registrations: list[Registration]) -> list[str]:

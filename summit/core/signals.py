@@ -24,3 +24,15 @@ confirmation_mail_parts = _signals.signal("confirmation-mail-parts")
 # that locale), optionally with "kind" (a short code, default "other"), "note" and "uid".
 # Received by matchmaking (published booth meetings).
 personal_agenda_items = _signals.signal("personal-agenda-items")
+
+# Sent by registration when a registration is cancelled (by the person or an organizer) or
+# rejected, inside the deciding transaction, after its new status is set. sender: the
+# Registration; reason: "cancelled" or "rejected". A receiver releases what the person held in
+# its feature, in that same transaction (all of it goes, or nothing), and returns a list of
+# texts, one per released thing, as lazy strings (flask_babel.lazy_gettext or LazyString) so
+# that each reader gets them in their own language: registration lists them in the person's
+# mail, records them in the registration's history and shows them to the organizer. Nothing
+# comes back when the registration is approved again. Received by matchmaking (future meetings
+# and meeting requests; it mails the hosts), badges (revokes the badge) and programme (withdraws
+# the programme parts the person had picked).
+registration_withdrawn = _signals.signal("registration-withdrawn")

@@ -15,10 +15,11 @@ The solver alone: `summit schedule FILE.json -o OUT.json` (summit/matchmaking/sc
 def init_feature(app, features) -> None:
     from summit.core import signals
 
-    from . import commands, dashboard, demo, lookups, views
+    from . import booking, commands, dashboard, demo, lookups, views
 
     features.add_views(app, views.bp, views.NAV)
     features.commands.extend(commands.COMMANDS)
     features.dashboard_sections.append(("matchmaking", dashboard.figures))
     features.demo_loaders.append(("matchmaking", demo.load))
     signals.personal_agenda_items.connect(lookups.agenda_items)
+    signals.registration_withdrawn.connect(booking.release_registration)

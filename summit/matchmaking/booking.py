@@ -1,7 +1,8 @@
-"""Booking a meeting under a lock (talents, walk-ins, the demo) and cancelling one."""
+"""Booking a meeting under a lock (talents, walk-ins, the demo), cancelling one, and releasing
+a withdrawn registration's meetings and requests."""
 from __future__ import annotations
 
-from flask_babel import force_locale, gettext as _
+from flask_babel import LazyString, force_locale, get_locale, gettext as _
 from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 
@@ -12,7 +13,7 @@ from summit.extensions import db
 from summit.matchmaking import rules
 from summit.matchmaking.errors import MatchmakingError
 from summit.matchmaking.lookups import check_attendee, other_sessions_busy, walk_in_candidate
-from summit.matchmaking.models import Booth, Meeting, MeetingRequest, Slot
+from summit.matchmaking.models import Booth, Meeting, MeetingRequest, RecruitmentSession, Slot
 from summit.registration.models import Registration
 
 
@@ -141,3 +142,68 @@ def _queue_cancellation_mail(meeting: Meeting, reason: str) -> None:
         body = "\n".join([_("Dear %(name)s,", name=reg.name), "", why,
                           _("Your private registration link shows your agenda and lets you book free times.")])
     mail.queue(reg.email, subject, body, language=locale)
+
+
+def release_registration(registration: Registration, reason: str = "cancelled", **_extra) -> list:
+    """Receiver of registration_withdrawn, inside the deciding transaction: the person's future
+    planned meetings and their meeting requests go; the hosts of the booths whose published
+    meetings went are told. Returns what went, as lazy texts."""
+    now = utcnow()
+    meetings = list(db.session.scalars(for_update(
+        select(Meeting).join(Slot, Slot.id == Meeting.slot_id)
+        .where(Meeting.registration_id == registration.id, Meeting.status == "planned", Slot.starts_at > now)
+        .order_by(Slot.starts_at))))
+    requests = list(db.session.scalars(
+        select(MeetingRequest).join(RecruitmentSession, RecruitmentSession.id == MeetingRequest.session_id)
+        .where(MeetingRequest.registration_id == registration.id, RecruitmentSession.ends_at > now)
+        .order_by(MeetingRequest.session_id, MeetingRequest.rank)))
+    released = []
+    for meeting in meetings:
+        booth, start = meeting.booth, rules.to_local(meeting.slot.starts_at)
+        released.append(LazyString(_released_meeting, booth.name_zh, booth.name_en, f"{start:%Y-%m-%d %H:%M}"))
+        audit.record(meeting, "meeting_cancelled", before={"booth": meeting.booth_id, "slot": meeting.slot_id,
+                                                           "registration": meeting.registration_id},
+                     note=reason, actor_label="system")
+        if meeting.published_at is not None:
+            _queue_host_release_mail(meeting, registration)
+        meeting.booth.version += 1
+        db.session.delete(meeting)
+    booked = {m.booth_id for m in meetings}
+    for req in requests:
+        if req.booth_id not in booked:
+            released.append(LazyString(_released_request, req.booth.name_zh, req.booth.name_en))
+        db.session.delete(req)
+    if requests:
+        audit.record(registration, "meeting_requests_released", before={"booths": [r.booth_id for r in requests]},
+                     actor_label="system")
+    db.session.flush()
+    return released
+
+
+def _released_meeting(name_zh: str, name_en: str, when: str) -> str:
+    name = (name_en or name_zh) if str(get_locale()).startswith("en") else name_zh
+    return _("Meeting with %(booth)s at %(time)s", booth=name, time=when)
+
+
+def _released_request(name_zh: str, name_en: str) -> str:
+    name = (name_en or name_zh) if str(get_locale()).startswith("en") else name_zh
+    return _("Meeting request to %(booth)s", booth=name)
+
+
+def _queue_host_release_mail(meeting: Meeting, registration: Registration) -> None:
+    """The booth's host hears that the talent will not come, in the host's language."""
+    from summit.auth.models import User
+
+    user = db.session.get(User, meeting.booth.host_user_id) if meeting.booth.host_user_id else None
+    if user is None or not user.active or not user.email:
+        return
+    locale = user.locale or "zh_CN"
+    with force_locale(locale):
+        start = rules.to_local(meeting.slot.starts_at)
+        subject = _("Meeting released: %(booth)s, %(time)s", booth=meeting.booth.name(locale), time=f"{start:%H:%M}")
+        body = "\n".join([
+            _("%(name)s (%(org)s) will not come: their registration is withdrawn.",
+              name=registration.name, org=registration.organisation),
+            _("Their meeting with %(booth)s at %(time)s is released; the time is free for another talent.",
+              booth=meeting.booth.name(locale), time=f"{start:%Y-%m-%d %H:%M}")])
+    mail.queue(user.email, subject, body, language=locale)

@@ -3,9 +3,12 @@
 
 
 def init_feature(app, features) -> None:
-    from . import dashboard, demo, roadshow, views
+    from summit.core import signals
+
+    from . import dashboard, demo, items, roadshow, views
 
     features.add_views(app, views.bp, views.NAV, views.HOME_LINKS)
     features.dashboard_sections.append(("programme", dashboard.figures))
     features.demo_loaders.append(("programme", demo.load))
     features.add_stage_kind(roadshow.stage_kind())  # research results on the roadshow stage
+    signals.registration_withdrawn.connect(items.withdraw_registration)

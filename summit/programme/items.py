@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import datetime as dt
 
-from flask_babel import force_locale, format_datetime, gettext as _
+from flask_babel import LazyString, force_locale, format_datetime, gettext as _
 from sqlalchemy import select
 
 from summit.core import audit, mail
@@ -182,3 +182,21 @@ def _mail_change(item: ProgrammeItem, changes: dict) -> int:
         mail.queue(reg.email, subject, body, language=locale)
         count += 1
     return count
+
+
+def withdraw_registration(registration: Registration, reason: str = "cancelled", **_extra) -> list:
+    """Receiver of registration_withdrawn: the person is taken off the programme parts they had
+    picked (no more programme mails for them, not counted for those parts). Returns the parts."""
+    from summit.programme.labels import ITEM_PART
+
+    parts = [p for p in (registration.programme_parts or []) if p]
+    if not parts:
+        return []
+    registration.programme_parts = []
+    audit.record(registration, "programme_parts_withdrawn", before={"programme_parts": parts}, note=reason,
+                 actor_label="system")
+    return [LazyString(_withdrawn_part, ITEM_PART.get(p, p)) for p in parts]
+
+
+def _withdrawn_part(label) -> str:
+    return _("Programme part: %(part)s", part=str(label))

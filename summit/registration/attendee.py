@@ -120,8 +120,8 @@ def cancel(reg: Registration, *, by_attendee: bool, reason: str = "") -> Registr
         reg.status_reason = reason
         audit.record(reg, "cancelled", {"status": old}, {"status": "cancelled"}, note=reason,
                      actor_label="attendee link" if by_attendee else None)
-        status_signal(reg, "cancelled")
-        queue_status_mail(reg, "cancelled")
+        released = status_signal(reg, "cancelled")
+        queue_status_mail(reg, "cancelled", released=released)
         if old in SEAT_STATUSES:
             promote_waitlist(reg.category)
     return reg

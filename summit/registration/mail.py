@@ -39,8 +39,9 @@ MAIL_KINDS = {
 CONFIRMATION_KINDS = ("confirmed", "approved", "promoted", "received", "waitlisted")
 
 
-def queue_status_mail(reg: Registration, kind: str, token: str | None = None) -> OutboundMail:
-    """The mail for `kind` in the registrant's language. With a token, the private link."""
+def queue_status_mail(reg: Registration, kind: str, token: str | None = None, released=()) -> OutboundMail:
+    """The mail for `kind` in the registrant's language. With a token, the private link.
+    released: what a cancellation or rejection released elsewhere (lazy texts), listed."""
     subject_msg, headline_msg = MAIL_KINDS[kind]
     link = manage_url(token) if token else core_links.url("/register/link")
     extra_text, extra_html, attachments = [], [], []
@@ -58,6 +59,7 @@ def queue_status_mail(reg: Registration, kind: str, token: str | None = None) ->
         subject = str(subject_msg) % {"summit": summit_name}
         context = dict(reg=reg, kind=kind, headline=str(headline_msg), link=link, has_token=bool(token),
                        summit_name=summit_name, extra_text=extra_text, extra_html=extra_html,
+                       released=[str(t) for t in released],
                        is_en=str(reg.language).startswith("en"))
         # The context processors once for both bodies (render_template() would run them twice).
         current_app.update_template_context(context)

@@ -22,7 +22,9 @@ ORGANIZER_EDITABLE = ATTENDEE_EDITABLE + ("name", "category_id", "id_number", "b
 
 
 def decide(summit: Summit, ids: list[int], action: str, reason: str = "", user_id: int | None = None) -> dict:
-    """Approve or reject registrations (one or many). Returns {"done": n, "skipped": n}."""
+    """Approve or reject registrations (one or many). Returns {"done": n, "skipped": n,
+    "released": {id: [texts]}} — what each rejected registration released elsewhere, and for
+    each one approved again, what it had released before and does not get back."""
     if action not in ("approve", "reject"):
         raise RegistrationError(_("Unknown action."), status=400)
     target = "approved" if action == "approve" else "rejected"
@@ -37,6 +39,7 @@ def decide(summit: Summit, ids: list[int], action: str, reason: str = "", user_i
         regs = db.session.scalars(for_update(select(Registration).where(
             Registration.id.in_(ids), Registration.summit_id == summit_id).order_by(Registration.id))).all()
         done = skipped = 0
+        released: dict[int, list] = {}
         now = utcnow()
         for reg in regs:
             if reg.status not in allowed:
@@ -48,13 +51,25 @@ def decide(summit: Summit, ids: list[int], action: str, reason: str = "", user_i
             reg.reviewed_at = now
             reg.reviewed_by_id = user_id
             audit.record(reg, target, {"status": old}, {"status": target}, note=reason)
-            status_signal(reg, target)
+            texts = status_signal(reg, target)
+            if target == "approved" and old == "rejected":
+                texts = released_earlier(reg)
+            if texts:
+                released[reg.id] = [str(t) for t in texts]
             db.session.flush()
-            queue_status_mail(reg, target)
+            queue_status_mail(reg, target, released=texts if target == "rejected" else ())
             done += 1
         for cat in cats:
             promote_waitlist(cat)
-    return {"done": done, "skipped": skipped + len(ids) - len(regs)}
+    return {"done": done, "skipped": skipped + len(ids) - len(regs), "released": released}
+
+
+def released_earlier(reg: Registration) -> list[str]:
+    """What the registration's last cancellation or rejection released (it is not given back)."""
+    event = db.session.scalar(select(AuditEvent).where(
+        AuditEvent.subject_type == "registrations", AuditEvent.subject_id == reg.id, AuditEvent.action == "released")
+        .order_by(AuditEvent.id.desc()).limit(1))
+    return list((event.after or {}).get("released", [])) if event is not None else []
 
 
 def organizer_update(reg: Registration, clean: dict) -> Registration:

@@ -82,8 +82,22 @@ def admin_bulk():
                                  user_id=current_user.id)
         flash(_("%(done)s changed, %(skipped)s left as they were.", done=result["done"], skipped=result["skipped"]),
               "success")
+        _flash_released(result["released"], action)
     return redirect(request.form.get("back") if (request.form.get("back") or "").startswith("/organizer/")
                     else url_for("registration.admin_list"), 303)
+
+
+def _flash_released(released: dict[int, list], action: str) -> None:
+    """What a cancellation or rejection released in other features, or, on an approval of a
+    rejected registration, what it released then and does not get back."""
+    for texts in released.values():
+        if not texts:
+            continue
+        if action == "approve":
+            flash(_("Approved again; what the rejection released is not given back: %(items)s",
+                    items="; ".join(texts)), "warning")
+        else:
+            flash(_("Released: %(items)s", items="; ".join(texts)), "info")
 
 
 @bp.route("/organizer/registrations/<int:reg_id>")
@@ -117,6 +131,7 @@ def admin_decide(reg_id: int):
                              user_id=current_user.id)
     if result["done"]:
         flash(_("Saved."), "success")
+        _flash_released(result["released"], action)
     else:
         flash(_("Nothing changed: the registration is not in a state for this."), "warning")
     return redirect(url_for("registration.admin_detail", reg_id=reg_id), 303)
@@ -129,6 +144,7 @@ def admin_cancel(reg_id: int):
     reg = _registration(reg_id)
     attendee.cancel(reg, by_attendee=False, reason=(request.form.get("reason") or "").strip()[:500])
     flash(_("The registration is cancelled."), "info")
+    _flash_released({reg_id: organizer.released_earlier(reg)}, "cancel")
     return redirect(url_for("registration.admin_detail", reg_id=reg_id), 303)
 
 

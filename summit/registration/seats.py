@@ -41,10 +41,23 @@ def initial_status(category: Category) -> str:
     return "pending" if category.needs_approval else "approved"
 
 
-def status_signal(reg: Registration, status: str, **extra) -> None:
-    """Tell other features of a new status (only the approval has receivers: the badge)."""
+WITHDRAWN = ("cancelled", "rejected")
+
+
+def status_signal(reg: Registration, status: str, **extra) -> list:
+    """Tell other features of a new status. An approval gets the person a badge; a cancellation
+    or a rejection releases what they held elsewhere (meetings, badge, programme parts), and the
+    texts of what was released are returned (lazy strings) and kept in the history."""
     if status == "approved":
         signals.registration_approved.send(reg, **extra)
+        return []
+    if status not in WITHDRAWN:
+        return []
+    released = [text for _receiver, texts in signals.registration_withdrawn.send(reg, reason=status)
+                for text in (texts or [])]
+    if released:
+        audit.record(reg, "released", after={"released": [str(t) for t in released]}, actor_label="system")
+    return released
 
 
 def promote_waitlist(category: Category) -> list[Registration]:
