@@ -7,9 +7,10 @@ def init_feature(app, features) -> None:
     from summit.core import signals
     from summit.core.features import ExportColumn
 
-    from . import api_spec, checkin, commands, dashboard, demo, services, views
+    from . import api_spec, checkin, commands, dashboard, demo, services, shredding, views
 
     features.add_views(app, views.bp, views.NAV, views.HOME_LINKS)
+    features.shredders.append(("badges", shredding.shred))
     features.commands.extend(commands.COMMANDS)
     features.dashboard_sections.append(("badges", dashboard.figures))
     features.demo_loaders.append(("badges", demo.load))

@@ -53,6 +53,11 @@ class Features:
     api_specs: list[tuple[str, dict, dict]] = field(default_factory=list)
     # name -> contest.stage.StageKind: what can be put on stage in a hall.
     stage_kinds: dict[str, Any] = field(default_factory=dict)
+    # (feature, shred(scope) -> None) in FEATURES order: each blanks the personal fields of its
+    # own tables that a summit.core.shredding.ShredScope reaches (an edition, or one person in
+    # it) and tells the scope the values, audit subjects and files that go. Run together, in one
+    # transaction, by summit/registration/retention.py (`summit shred`, `summit shred-person`).
+    shredders: list[tuple[str, Callable]] = field(default_factory=list)
 
     def add_views(self, app, bp, nav=(), home_links=()) -> None:
         app.register_blueprint(bp)

@@ -15,9 +15,10 @@ The solver alone: `summit schedule FILE.json -o OUT.json` (summit/matchmaking/sc
 def init_feature(app, features) -> None:
     from summit.core import signals
 
-    from . import booking, commands, dashboard, demo, lookups, views
+    from . import booking, commands, dashboard, demo, lookups, shredding, views
 
     features.add_views(app, views.bp, views.NAV)
+    features.shredders.append(("matchmaking", shredding.shred))
     features.commands.extend(commands.COMMANDS)
     features.dashboard_sections.append(("matchmaking", dashboard.figures))
     features.demo_loaders.append(("matchmaking", demo.load))

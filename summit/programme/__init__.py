@@ -5,9 +5,10 @@
 def init_feature(app, features) -> None:
     from summit.core import signals
 
-    from . import dashboard, demo, items, roadshow, views
+    from . import dashboard, demo, items, roadshow, shredding, views
 
     features.add_views(app, views.bp, views.NAV, views.HOME_LINKS)
+    features.shredders.append(("programme", shredding.shred))
     features.dashboard_sections.append(("programme", dashboard.figures))
     features.demo_loaders.append(("programme", demo.load))
     features.add_stage_kind(roadshow.stage_kind())  # research results on the roadshow stage

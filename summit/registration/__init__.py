@@ -3,17 +3,19 @@
 What it offers other features and what it asks of them goes through init_feature below
 (see summit/core/features.py): its own export columns come first, other features add theirs
 (the badges feature: the badge code) and the "checked in" source of the list's filter.
-It sends registration_approved and confirmation_mail_parts (summit/core/signals.py).
+It sends registration_approved, registration_withdrawn and confirmation_mail_parts
+(summit/core/signals.py), and runs every feature's shredder (retention.py).
 """
 
 
 def init_feature(app, features) -> None:
-    from . import commands, dashboard, demo, export, views
+    from . import commands, dashboard, demo, export, retention, views
     from . import organizer_views  # noqa: F401 (its routes join views.bp before the blueprint is registered)
 
     features.add_views(app, views.bp, views.NAV, views.HOME_LINKS)
     features.commands.extend(commands.COMMANDS)
     features.dashboard_sections.append(("registration", dashboard.figures))
     features.demo_loaders.append(("registration", demo.load))
+    features.shredders.append(("registration", retention.shred_registrations))
     for column in export.EXPORT_COLUMNS:
         features.add_export_column(column)

@@ -1,4 +1,4 @@
-"""`summit import-registrations`, `summit export-registrations`, `summit shred`."""
+"""`summit import-registrations`, `summit export-registrations`, `summit shred`, `summit shred-person`."""
 from __future__ import annotations
 
 import sys
@@ -104,4 +104,28 @@ def shred(year: int, yes: bool):
     click.echo(f"{count} registrations of {year} anonymised")
 
 
-COMMANDS = [import_registrations, export_registrations, shred]
+@click.command("shred-person")
+@click.option("--email", default="", help="The person's email address.")
+@click.option("--phone", default="", help="The person's phone number.")
+@click.option("--year", type=int, required=True, help="The edition.")
+@click.option("--yes", is_flag=True, help="Do not ask.")
+@with_appcontext
+@_in_default_locale
+def shred_person(email: str, phone: str, year: int, yes: bool):
+    """Shred one person's data in an edition on their request (the right to deletion)."""
+    from summit.registration import retention
+    from summit.registration.errors import ShredError
+
+    summit = _summit(year)
+    try:
+        found = retention.find_person(summit, email, phone)
+        if not yes:
+            who = ", ".join(f"#{r.id} {r.name}" for r in found) or "no registration (contest, results, needs, mail only)"
+            click.confirm(f"Shred {who} in {summit.year} everywhere? This cannot be undone.", abort=True)
+        rows = retention.shred_person(summit, email, phone, actor_label="command line")
+    except ShredError as exc:
+        raise click.ClickException(exc.message)
+    click.echo("shredded: " + ", ".join(f"{table} {n}" for table, n in sorted(rows.items()) if n))
+
+
+COMMANDS = [import_registrations, export_registrations, shred, shred_person]

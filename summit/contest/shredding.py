@@ -1,0 +1,61 @@
+"""The contest's shredder (summit/core/shredding.py): team leaders' and members' names and
+contacts, the teams' private links, the business plans, the certificates that name a person
+and the certificate PDFs. Project names, scores, awards and member counts stay."""
+from __future__ import annotations
+
+from pathlib import Path
+
+from flask import current_app
+from sqlalchemy import select
+
+from summit.contest.models import Certificate, Contest, Entry, Track
+from summit.core.models import Job
+from summit.core.shredding import random_hash
+from summit.extensions import db
+
+
+def shred(scope) -> None:
+    summit_id = scope.summit.id
+    entries = db.session.scalars(select(Entry).join(Track).join(Contest).where(Contest.summit_id == summit_id)
+                                 .order_by(Entry.id)).all()
+    touched = []
+    for entry in entries:
+        members = list(entry.members or [])
+        leader = scope.matches(entry.leader_email, entry.leader_phone)
+        mine = [m for m in members if scope.matches(m.get("email") or "", m.get("phone") or "")]
+        if not leader and not mine:
+            continue
+        touched.append(entry.id)
+        if leader:
+            scope.forget(entry.leader_name, entry.leader_phone, entry.leader_email)
+            entry.leader_name, entry.leader_phone, entry.leader_email = f"#{entry.id}", "", ""
+            # The team's private link is the leader's: no token leads to the entry any more.
+            entry.team_token_hash = random_hash()
+            if entry.plan_path:
+                scope.remove_file(Path(current_app.config["UPLOAD_DIR"]) / entry.plan_path)
+                entry.plan_path, entry.plan_filename = None, ""
+        kept = []
+        for m in members:
+            if m in mine:
+                scope.forget(m.get("name"), m.get("phone"), m.get("email"))
+                kept.append({"role": m.get("role") or "", "organisation": m.get("organisation") or ""})
+            else:
+                kept.append(m)
+        entry.members = kept
+    scope.audit_of("contest_entries", touched)
+    scope.rows["contest_entries"] += len(touched)
+    db.session.flush()
+    certs = db.session.scalars(select(Certificate).where(Certificate.summit_id == summit_id)).all()
+    names = {t.lower() for t in scope.texts}
+    named = [c for c in certs if c.recipient and c.recipient.strip().lower() in names]
+    for cert in named:
+        cert.recipient = ""
+    scope.audit_of("contest_certificates", [c.id for c in named])
+    scope.rows["contest_certificates"] += len(named)
+    # Certificate PDFs list the people: a batch that holds one of the edition's named certificates goes.
+    ids = {c.id for c in (certs if scope.everyone else named)}
+    if ids:
+        for job in db.session.scalars(select(Job).where(Job.kind == "certificates", Job.result_path.is_not(None))):
+            if ids & {int(i) for i in (job.params or {}).get("ids") or []}:
+                scope.remove_file(job.result_path)
+                job.result_path = None
