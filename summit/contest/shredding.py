@@ -22,7 +22,8 @@ def shred(scope) -> None:
     for entry in entries:
         members = list(entry.members or [])
         leader = scope.matches(entry.leader_email, entry.leader_phone)
-        mine = [m for m in members if scope.matches(m.get("email") or "", m.get("phone") or "")]
+        names = {t.lower() for t in scope.texts}
+        mine = [m for m in members if _is_theirs(scope, names, m)]
         if not leader and not mine:
             continue
         touched.append(entry.id)
@@ -59,3 +60,11 @@ def shred(scope) -> None:
             if ids & {int(i) for i in (job.params or {}).get("ids") or []}:
                 scope.remove_file(job.result_path)
                 job.result_path = None
+
+
+def _is_theirs(scope, names: set[str], member: dict) -> bool:
+    """A member with a contact is matched by it; one without, by the person's name."""
+    email, phone = member.get("email") or "", member.get("phone") or ""
+    if email or phone:
+        return scope.matches(email, phone)
+    return scope.everyone or (member.get("name") or "").strip().lower() in names

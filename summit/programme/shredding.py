@@ -18,13 +18,22 @@ def shred(scope) -> None:
     results = db.session.scalars(select(ResearchResult).where(ResearchResult.summit_id == summit_id)).all()
     mine = [r for r in results if scope.matches(r.contact_email, r.contact_phone)]
     for result in mine:
-        scope.forget(result.contact_name, result.contact_email, result.contact_phone,
-                     *[line.strip() for line in (result.team or "").replace("、", "\n").replace(",", "\n").splitlines()])
+        scope.forget(result.contact_name, result.contact_email, result.contact_phone, *_team_names(result.team))
         result.contact_name = result.contact_email = result.contact_phone = result.team = ""
         result.token_hash = random_hash()
         if result.deck_path:  # the slides name the team
             scope.remove_file(Path(current_app.config["UPLOAD_DIR"]) / result.deck_path)
             result.deck_path, result.deck_filename = None, ""
+    # The person named in another team's list (a member, not the contact) leaves that list.
+    names = {t.lower() for t in scope.texts}
+    for result in results:
+        if result in mine or not result.team:
+            continue
+        lines = _team_names(result.team)
+        if any(n.lower() in names for n in lines):
+            result.team = "、".join(n for n in lines if n.lower() not in names)
+            scope.audit_of("research_results", [result.id])
+            scope.rows["research_results"] += 1
     scope.audit_of("research_results", [r.id for r in mine])
     scope.rows["research_results"] += len(mine)
     needs = db.session.scalars(select(TechNeed).where(TechNeed.summit_id == summit_id)).all()
@@ -46,3 +55,9 @@ def shred(scope) -> None:
         interest.note = interest.follow_up_note = ""
     scope.audit_of("result_interests", [i.id for i in mine_interests])
     scope.rows["result_interests"] += len(mine_interests)
+
+
+def _team_names(team: str) -> list[str]:
+    """The names of a team as typed: one a line, or separated by 、 or commas."""
+    text = (team or "").replace("、", "\n").replace("，", "\n").replace(",", "\n")
+    return [line.strip() for line in text.splitlines() if line.strip()]

@@ -10,7 +10,7 @@ It sends registration_approved, registration_withdrawn and confirmation_mail_par
 
 def init_feature(app, features) -> None:
     from . import commands, dashboard, demo, export, retention, views
-    from . import organizer_views  # noqa: F401 (its routes join views.bp before the blueprint is registered)
+    from . import organizer_views, retention_views  # noqa: F401 (their routes join views.bp before the blueprint is registered)
 
     features.add_views(app, views.bp, views.NAV, views.HOME_LINKS)
     features.commands.extend(commands.COMMANDS)

@@ -118,10 +118,11 @@ def shred_person(email: str, phone: str, year: int, yes: bool):
 
     summit = _summit(year)
     try:
-        found = retention.find_person(summit, email, phone)
+        found, rows = retention.find_person(summit, email, phone)
         if not yes:
-            who = ", ".join(f"#{r.id} {r.name}" for r in found) or "no registration (contest, results, needs, mail only)"
-            click.confirm(f"Shred {who} in {summit.year} everywhere? This cannot be undone.", abort=True)
+            who = ", ".join(f"#{r['id']} {r['name']}" for r in found) or "no registration"
+            what = ", ".join(f"{table} {n}" for table, n in rows.items())
+            click.confirm(f"Shred {who} in {summit.year} ({what})? This cannot be undone.", abort=True)
         rows = retention.shred_person(summit, email, phone, actor_label="command line")
     except ShredError as exc:
         raise click.ClickException(exc.message)

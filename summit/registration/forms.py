@@ -132,3 +132,10 @@ class ReasonForm(FlaskForm):
 class ImportForm(FlaskForm):
     file = FileField(_l("Spreadsheet (.xlsx or .csv, UTF-8 or GBK)"))
     send_mail = BooleanField(_l("Send each person the confirmation mail with their private link"))
+
+
+class ShredPersonForm(FlaskForm):
+    """The right to deletion: whom to shred, in which edition (the confirmation step names them)."""
+    year = SelectField(_l("Edition"), coerce=int)
+    email = EmailField(_l("Email"))
+    phone = TelField(_l("Mobile phone"))

@@ -43,14 +43,32 @@ def shred(summit: Summit, today: dt.date | None = None) -> int:
     return scope.rows["registrations"]
 
 
-def find_person(summit: Summit, email: str = "", phone: str = "") -> list[Registration]:
-    """The edition's registrations with this address or phone number (the confirmation step)."""
+class _DryRun(Exception):
+    """Ends the confirmation step's trial shredding: everything rolls back."""
+
+
+def find_person(summit: Summit, email: str = "", phone: str = "") -> tuple[list[dict], dict[str, int]]:
+    """The confirmation step: the person's registrations in the edition (name, organisation,
+    category, status) and how many records of each table a shredding would change, found by
+    running every shredder in a transaction that is rolled back (no file is touched)."""
     scope = shredding.ShredScope.person(summit, email, phone)
     if not scope.emails and not scope.phones:
-        raise ShredError(_("Give the person's email address or phone number."), field="email")
+        raise ShredError(_("Give the person's email address or phone number."), field="email", status=400)
     regs = db.session.scalars(select(Registration).where(Registration.summit_id == summit.id)
                               .order_by(Registration.id)).all()
-    return [r for r in regs if scope.matches(r.email, r.phone)]
+    found = [{"id": r.id, "name": r.name, "organisation": r.organisation, "category": r.category,
+              "status": r.status} for r in regs if scope.matches(r.email, r.phone)]
+    try:
+        with transaction(lock=True):
+            _run(scope)
+            raise _DryRun
+    except _DryRun:
+        pass
+    rows = {k: v for k, v in sorted(scope.rows.items()) if v}
+    if not rows:
+        raise ShredError(_("Nobody with this email address or phone number is in this edition."),
+                         field="email", status=404)
+    return found, rows
 
 
 def shred_person(summit: Summit, email: str = "", phone: str = "", actor_label: str | None = None) -> dict:
@@ -59,7 +77,7 @@ def shred_person(summit: Summit, email: str = "", phone: str = "", actor_label: 
     no one. Returns the rows changed by table."""
     scope = shredding.ShredScope.person(summit, email, phone)
     if not scope.emails and not scope.phones:
-        raise ShredError(_("Give the person's email address or phone number."), field="email")
+        raise ShredError(_("Give the person's email address or phone number."), field="email", status=400)
     with transaction(lock=True):
         _run(scope)
         changed = sum(scope.rows.values())
@@ -89,7 +107,7 @@ def shred_registrations(scope: shredding.ShredScope) -> None:
         scope.add_contact(reg.email, reg.phone)  # the person's other contact reaches their other rows
         scope.forget(reg.name, reg.phone, reg.email, reg.id_number, reg.dietary, reg.status_reason,
                      *[v for v in (reg.answers or {}).values() if isinstance(v, str) and len(v) >= 4])
-    if not scope.everyone:
+    if not scope.everyone and summit.ends_on >= dt.date.today():
         # Someone who asks to be forgotten before the edition ends gives up their seat.
         for reg in regs:
             if reg.status in SEAT_STATUSES or reg.status == "waitlisted":

@@ -256,3 +256,89 @@ def test_shredding_an_edition_leaves_nothing_of_its_people(app, db, tmp_path):
     assert current_sheet in files
     assert _figures(db, past.id) == figures
     assert db.session.scalar(select(Summit.shredded_at).where(Summit.id == past.id)) is not None
+
+
+def _gone_and_kept(app, db, gone, kept):
+    db.session.rollback()
+    text = _database_text(db).lower()
+    files = _file_texts(Path(app.config["INSTANCE_DIR"]))
+    assert [v for v in gone if v.lower() in text] == []
+    assert [(p.name, v) for p, t in files.items() for v in gone if v in t] == []
+    assert [v for v in kept if v.lower() not in text] == []
+
+
+def _last_audit(db):
+    from summit.core.models import AuditEvent
+
+    return db.session.scalar(select(AuditEvent).order_by(AuditEvent.id.desc()).limit(1))
+
+
+def test_shred_person_on_the_command_line(app, db, tmp_path):
+    past, needles, _kept = _everything(app, db, tmp_path)
+    name, phone, email, id_number = PEOPLE[0]
+    tokens = _tokens(db, email)
+    cv_dir = Path(app.config["UPLOAD_DIR"]) / "cv"
+    assert len(list(cv_dir.iterdir())) == 2
+    figures = _figures(db, past.id)
+    db.session.rollback()
+    runner = app.test_cli_runner()
+    assert runner.invoke(args=["shred-person", "--year", "2023", "--yes"]).exit_code != 0  # whom?
+    missing = runner.invoke(args=["shred-person", "--email", "nobody@example.com", "--year", "2023", "--yes"])
+    assert missing.exit_code != 0
+    result = runner.invoke(args=["shred-person", "--email", email.upper(), "--year", "2023", "--yes"])
+    assert result.exit_code == 0, result.output
+    _gone_and_kept(app, db, [name, phone, email, id_number, *tokens,
+                             *[hashlib.sha256(t.encode()).hexdigest() for t in tokens]],
+                   # The others of the edition stay: the member of the same team, the contacts.
+                   [PEOPLE[1][0], PEOPLE[1][2], MEMBER[0], MEMBER[1], RESULT_CONTACT[2], INVESTOR[0]])
+    assert len(list(cv_dir.iterdir())) == 1  # the other talent's CV stays
+    assert _figures(db, past.id) == figures
+    event = _last_audit(db)
+    assert event.action == "person_shredded" and event.subject_type == "summits"
+    assert name not in json.dumps([event.before, event.after, event.note], ensure_ascii=False)
+    assert event.after["registrations"] == 1 and event.after["contest_entries"] == 1
+
+
+def test_shred_person_by_phone_reaches_rows_without_a_registration(app, db, tmp_path):
+    _everything(app, db, tmp_path)
+    db.session.rollback()
+    result = app.test_cli_runner().invoke(args=["shred-person", "--phone", f"+86 {INVESTOR[1]}", "--year", "2023",
+                                                "--yes"])
+    assert result.exit_code == 0, result.output
+    _gone_and_kept(app, db, list(INVESTOR), [PEOPLE[0][0], RESULT_CONTACT[0]])
+
+
+def test_the_organizers_page_names_the_person_then_shreds_them(app, db, tmp_path, client, login):
+    _everything(app, db, tmp_path)
+    name, phone, email, id_number = PEOPLE[2]
+    tokens = _tokens(db, email)
+    db.session.rollback()
+    login("organizer")
+    assert client.get("/organizer/registrations/shred-person").status_code == 200
+    assert "shred-person" in client.get("/organizer/registrations").get_data(as_text=True)
+    bad = client.post("/organizer/registrations/shred-person?lang=en", data={"year": "2023", "email": "", "phone": ""})
+    assert bad.status_code == 400 and "Give the person" in bad.get_data(as_text=True)
+    nobody = client.post("/organizer/registrations/shred-person", data={"year": "2023", "email": "no@example.com"})
+    assert nobody.status_code == 404
+    asked = client.post("/organizer/registrations/shred-person", data={"year": "2023", "phone": "+49 151 12345678"})
+    page = asked.get_data(as_text=True)
+    # The confirmation names the person and what would change (her registration, her interest, a team list).
+    assert asked.status_code == 200 and name in page and "result_interests</code> 1" in page
+    assert "research_results</code> 1" in page and "registrations</code> 1" in page
+    db.session.rollback()
+    assert db.session.scalar(select(func.count()).select_from(Registration).where(Registration.name == name)) == 1
+    # Without the CSRF token the shredding is refused.
+    app.config["WTF_CSRF_ENABLED"] = True
+    try:
+        refused = client.post("/organizer/registrations/shred-person",
+                              data={"year": "2023", "phone": "+49 151 12345678", "confirm": "1"})
+    finally:
+        app.config["WTF_CSRF_ENABLED"] = False
+    assert refused.status_code == 400
+    done = client.post("/organizer/registrations/shred-person",
+                       data={"year": "2023", "phone": "+49 151 12345678", "confirm": "1"})
+    assert done.status_code == 303
+    _gone_and_kept(app, db, [name, phone, email, id_number, *tokens], [PEOPLE[0][0], PEOPLE[1][2]])
+    event = _last_audit(db)
+    assert event.action == "person_shredded" and event.actor_id is not None
+    assert name not in json.dumps([event.before, event.after, event.note, event.actor_label], ensure_ascii=False)
