@@ -154,6 +154,11 @@ def _everything(app, db, tmp_path):
     db.session.execute(_db.update(Meeting).values(published_at=None))
     db.session.commit()
     timetable.publish(db.session.get(type(session), session.id))
+    # The host's note on the day, kept in the meeting's audit values too.
+    from summit.matchmaking import host as mm_host
+
+    met = db.session.scalar(select(Meeting).where(Meeting.registration_id == regs[PEOPLE[0][2]].id))
+    mm_host.mark(met, "held", "interest", note=f"{PEOPLE[0][0]} 下周来面试，电话 {PEOPLE[0][1]}")
 
     # The roadshow: a result with its contact and team, an investor's interest, a technology need.
     result = ResearchResult(summit_id=past.id, title="海洋传感器", institution="中国海洋大学",
@@ -165,6 +170,8 @@ def _everything(app, db, tmp_path):
     db.session.add(Interest(result_id=result.id, name=INVESTOR[0], organisation="崂山资本", contact=INVESTOR[1],
                             note=f"请联系 {INVESTOR[2]}"))
     db.session.add(Interest(result_id=result.id, name=PEOPLE[2][0], organisation="Acme", contact=PEOPLE[2][2]))
+    # Person 1 left only a phone number here: shredding them by email must follow it.
+    db.session.add(Interest(result_id=result.id, name=PEOPLE[0][0], organisation="青岛大学", contact=PEOPLE[0][1]))
     db.session.add(TechNeed(summit_id=past.id, enterprise="海尔集团", title="机器视觉", contact_name=PEOPLE[1][0],
                             contact_phone=PEOPLE[1][1], contact_email=PEOPLE[1][2],
                             token_hash=hashlib.sha256(b"need-token").hexdigest()))
@@ -297,6 +304,7 @@ def test_shred_person_on_the_command_line(app, db, tmp_path):
     assert event.action == "person_shredded" and event.subject_type == "summits"
     assert name not in json.dumps([event.before, event.after, event.note], ensure_ascii=False)
     assert event.after["registrations"] == 1 and event.after["contest_entries"] == 1
+    assert event.after["result_interests"] == 1
 
 
 def test_shred_person_by_phone_reaches_rows_without_a_registration(app, db, tmp_path):
