@@ -26,6 +26,10 @@ def test_every_feature_registers_its_menu_and_dashboard_section(app):
                                                        "certificates", "schedule", "backup", "plan-pickups"}
         assert list(registry.export_columns)[0] == "id" and "badge_code" in registry.export_columns
         assert registry.checked_in_source is not None
+        # Every feature with personal data shreds it (tests/web/test_registration_shred_everything.py).
+        assert [f for f, _ in registry.shredders] == ["registration", "badges", "contest", "matchmaking",
+                                                      "programme"]
+        assert {c.name for c in registry.commands} >= {"shred", "shred-person"}
     assert list(FEATURES)[:3] == ["core", "auth", "registration"]
 
 
