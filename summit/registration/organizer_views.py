@@ -89,13 +89,17 @@ def admin_bulk():
 
 def _flash_released(released: dict[int, list], action: str) -> None:
     """What a cancellation or rejection released in other features, or, on an approval of a
-    rejected registration, what it released then and does not get back."""
+    rejected registration or its move to another category, what it released then and does not
+    get back."""
     for texts in released.values():
         if not texts:
             continue
         if action == "approve":
             flash(_("Approved again; what the rejection released is not given back: %(items)s",
                     items="; ".join(texts)), "warning")
+        elif action == "move":
+            flash(_("Moved to the new category; what the registration released earlier is not given back: "
+                    "%(items)s", items="; ".join(texts)), "warning")
         else:
             flash(_("Released: %(items)s", items="; ".join(texts)), "info")
 
@@ -175,6 +179,7 @@ def admin_edit(reg_id: int):
                                           look=lookups.lookups(summit, qs=qs))
         status = 422
         if not errors:
+            old_category = reg.category_id
             try:
                 organizer.organizer_update(reg, clean)
             except RegistrationError as exc:
@@ -182,6 +187,8 @@ def admin_edit(reg_id: int):
                 status = exc.status
             else:
                 flash(_("Saved."), "success")
+                if reg.category_id != old_category:
+                    _flash_released({reg_id: organizer.released_earlier(reg)}, "move")
                 return redirect(url_for("registration.admin_detail", reg_id=reg_id), 303)
         put_errors(form, errors)
         return render_template("registration/admin_edit.html", form=form, reg=reg, questions=qs), status

@@ -103,3 +103,22 @@ def test_past_meetings_stay_with_the_record(db, held):
     db.session.commit()
     attendee.cancel(db.session.get(Registration, held["reg_id"]), by_attendee=False)
     assert _left(db, held["reg_id"])["meetings"] == 1
+
+
+def test_approving_again_or_moving_shows_the_organizer_what_is_not_given_back(client, db, held, login):
+    reg_id = held["reg_id"]
+    organizer.decide(held["summit"], [reg_id], "reject")
+    login("organizer")
+    approved = client.post(f"/organizer/registrations/{reg_id}/decide?lang=en", data={"action": "approve"},
+                           follow_redirects=True).get_data(as_text=True)
+    # The texts as the rejection recorded them (it ran in the default language).
+    assert "not given back" in approved and "海洋与大气学院" in approved[approved.index("not given back"):]
+    db.session.rollback()
+    reg = db.session.get(Registration, reg_id)
+    media = db.session.scalar(select(Category.id).where(Category.summit_id == reg.summit_id, Category.code == "media"))
+    form = {"name": reg.name, "category_id": str(media), "organisation": reg.organisation, "phone": reg.phone,
+            "email": reg.email, "id_type": "", "id_number": "", "birth_year": "", "overseas": "no", "gender": ""}
+    moved = client.post(f"/organizer/registrations/{reg_id}/edit?lang=en", data=form, follow_redirects=True)
+    page = moved.get_data(as_text=True)
+    assert "Moved to the new category" in page and "信息学部" in page[page.index("Moved to the new"):]
+    assert _left(db, reg_id)["meetings"] == 0
