@@ -13,7 +13,7 @@ from summit.extensions import db
 from summit.matchmaking import rules
 from summit.matchmaking.errors import MatchmakingError
 from summit.matchmaking.lookups import check_attendee, other_sessions_busy, walk_in_candidate
-from summit.matchmaking.models import Booth, Meeting, MeetingRequest, RecruitmentSession, Slot
+from summit.matchmaking.models import Booth, Meeting, MeetingRequest, Slot
 from summit.registration.models import Registration
 
 
@@ -145,18 +145,20 @@ def _queue_cancellation_mail(meeting: Meeting, reason: str) -> None:
 
 
 def release_registration(registration: Registration, reason: str = "cancelled", **_extra) -> list:
-    """Receiver of registration_withdrawn, inside the deciding transaction: the person's future
-    planned meetings and their meeting requests go; the hosts of the booths whose published
-    meetings went are told. Returns what went, as lazy texts."""
+    """Receiver of registration_withdrawn, inside the deciding transaction: the person's meetings
+    still planned (not yet marked held or no-show: those are the record) and their meeting
+    requests go; the hosts of booths whose published meetings were still to come are told.
+    Returns what went, as lazy texts."""
     now = utcnow()
     meetings = list(db.session.scalars(for_update(
         select(Meeting).join(Slot, Slot.id == Meeting.slot_id)
-        .where(Meeting.registration_id == registration.id, Meeting.status == "planned", Slot.starts_at > now)
+        .where(Meeting.registration_id == registration.id, Meeting.status == "planned")
         .order_by(Slot.starts_at))))
-    requests = list(db.session.scalars(
-        select(MeetingRequest).join(RecruitmentSession, RecruitmentSession.id == MeetingRequest.session_id)
-        .where(MeetingRequest.registration_id == registration.id, RecruitmentSession.ends_at > now)
-        .order_by(MeetingRequest.session_id, MeetingRequest.rank)))
+    marked_booths = set(db.session.scalars(select(Meeting.booth_id).where(
+        Meeting.registration_id == registration.id, Meeting.status != "planned")))
+    requests = [r for r in db.session.scalars(
+        select(MeetingRequest).where(MeetingRequest.registration_id == registration.id)
+        .order_by(MeetingRequest.session_id, MeetingRequest.rank)) if r.booth_id not in marked_booths]
     released = []
     for meeting in meetings:
         booth, start = meeting.booth, rules.to_local(meeting.slot.starts_at)
@@ -164,9 +166,9 @@ def release_registration(registration: Registration, reason: str = "cancelled", 
         audit.record(meeting, "meeting_cancelled", before={"booth": meeting.booth_id, "slot": meeting.slot_id,
                                                            "registration": meeting.registration_id},
                      note=reason, actor_label="system")
-        if meeting.published_at is not None:
+        if meeting.published_at is not None and meeting.slot.starts_at > now:
             _queue_host_release_mail(meeting, registration)
-        meeting.booth.version += 1
+        booth.version += 1
         db.session.delete(meeting)
     booked = {m.booth_id for m in meetings}
     for req in requests:

@@ -97,12 +97,23 @@ def test_the_organizer_sees_what_a_cancellation_released(client, db, held, login
     assert _left(db, held["reg_id"])["meetings"] == 0
 
 
-def test_past_meetings_stay_with_the_record(db, held):
+def test_marked_meetings_stay_with_the_record(db, held):
+    from summit.matchmaking import host
+
+    meeting = db.session.scalar(select(Meeting).where(Meeting.registration_id == held["reg_id"]))
+    host.mark(meeting, "held", "interest")
+    attendee.cancel(db.session.get(Registration, held["reg_id"]), by_attendee=False)
+    # The held meeting and its request stay (the sessions' figures); the other request goes.
+    assert _left(db, held["reg_id"])["meetings"] == 1 and _left(db, held["reg_id"])["requests"] == 1
+
+
+def test_a_planned_meeting_whose_time_has_passed_goes_without_a_mail_to_the_host(db, held):
     meeting = db.session.scalar(select(Meeting).where(Meeting.registration_id == held["reg_id"]))
     meeting.slot.starts_at = dt.datetime(2020, 1, 1, 1, 0)
     db.session.commit()
     attendee.cancel(db.session.get(Registration, held["reg_id"]), by_attendee=False)
-    assert _left(db, held["reg_id"])["meetings"] == 1
+    assert _left(db, held["reg_id"])["meetings"] == 0
+    assert _mail_to(db, held["host_email"]) == []
 
 
 def test_approving_again_or_moving_shows_the_organizer_what_is_not_given_back(client, db, held, login):
