@@ -3,9 +3,6 @@ contacts, the teams' private links, the business plans, the certificates that na
 and the certificate PDFs. Project names, scores, awards and member counts stay."""
 from __future__ import annotations
 
-from pathlib import Path
-
-from flask import current_app
 from sqlalchemy import select
 
 from summit.contest.models import Certificate, Contest, Entry, Track
@@ -33,7 +30,7 @@ def shred(scope) -> None:
             # The team's private link is the leader's: no token leads to the entry any more.
             entry.team_token_hash = random_hash()
             if entry.plan_path:
-                scope.remove_file(Path(current_app.config["UPLOAD_DIR"]) / entry.plan_path)
+                scope.remove_file(entry.plan_path)
                 entry.plan_path, entry.plan_filename = None, ""
         kept = []
         for m in members:

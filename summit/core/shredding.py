@@ -22,6 +22,7 @@ from pathlib import Path
 
 from sqlalchemy import select
 
+from summit.core import storage
 from summit.core.models import AuditEvent, Job, OutboundMail, Summit
 from summit.extensions import db
 
@@ -81,9 +82,15 @@ class ShredScope:
     def audit_of(self, table: str, ids) -> None:
         self.subjects.setdefault(table, set()).update(ids)
 
-    def remove_file(self, path) -> None:
-        if path:
-            self.files.add(Path(path))
+    def remove_file(self, stored) -> None:
+        """A file to remove after the commit: a stored path (relative to the storage root,
+        summit.core.storage) or a Path."""
+        if not stored:
+            return
+        try:
+            self.files.add(stored if isinstance(stored, Path) else storage.path(stored))
+        except ValueError:  # a stored path that leaves the storage root: not ours to remove
+            pass
 
 
 def random_hash() -> str:
@@ -140,4 +147,7 @@ def remove_files(paths) -> int:
             removed += 1
         except FileNotFoundError:
             pass
+        except OSError as exc:  # the rows are shredded already; the file is an orphan to clean up
+            storage.log.warning("could not delete a shredded file", extra={"fields": {"path": str(path),
+                                                                                        "error": str(exc)}})
     return removed

@@ -3,9 +3,6 @@ results and technology needs, their private links and slide decks, and the peopl
 interest in a result. Titles, institutions, enterprises, fields and interest counts stay."""
 from __future__ import annotations
 
-from pathlib import Path
-
-from flask import current_app
 from sqlalchemy import select
 
 from summit.core.shredding import random_hash
@@ -22,7 +19,7 @@ def shred(scope) -> None:
         result.contact_name = result.contact_email = result.contact_phone = result.team = ""
         result.token_hash = random_hash()
         if result.deck_path:  # the slides name the team
-            scope.remove_file(Path(current_app.config["UPLOAD_DIR"]) / result.deck_path)
+            scope.remove_file(result.deck_path)
             result.deck_path, result.deck_filename = None, ""
     # The person named in another team's list (a member, not the contact) leaves that list.
     names = {t.lower() for t in scope.texts}

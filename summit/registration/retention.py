@@ -7,13 +7,11 @@ audit and job scrub, and removes the files after the commit."""
 from __future__ import annotations
 
 import datetime as dt
-from pathlib import Path
 
-from flask import current_app
 from flask_babel import gettext as _
 from sqlalchemy import select
 
-from summit.core import audit, shredding
+from summit.core import audit, shredding, storage
 from summit.core.database import transaction
 from summit.core.features import features
 from summit.core.models import Summit, utcnow
@@ -136,7 +134,7 @@ def shred_registrations(scope: shredding.ShredScope) -> None:
 
 def _import_files(scope: shredding.ShredScope) -> None:
     """Uploaded import files waiting for their second step that list the people."""
-    folder = Path(current_app.config["UPLOAD_DIR"]) / "imports"
+    folder = storage.root() / "imports"
     if not folder.is_dir() or not scope.texts:
         return
     lowered = {t.lower() for t in scope.texts}

@@ -241,7 +241,8 @@ def test_shredding_an_edition_leaves_nothing_of_its_people(app, db, tmp_path):
         assert needle in before_text or any(needle in t for t in before_files.values()), needle
     from summit.badges.models import PrintBatch
 
-    current_sheet = Path(db.session.scalar(select(PrintBatch.file_path).where(PrintBatch.summit_id != past.id)))
+    stored = db.session.scalar(select(PrintBatch.file_path).where(PrintBatch.summit_id != past.id))
+    current_sheet = Path(app.config["UPLOAD_DIR"]) / stored  # stored relative to the storage root
     files_of_people = [p for p in before_files if p != current_sheet and any(
         part in p.parts for part in ("cv", "contest", "imports", "mail", "certificates", "badges"))]
     assert {p.parent.name for p in files_of_people} >= {"cv", "contest", "imports", "mail", "certificates", "badges"}
