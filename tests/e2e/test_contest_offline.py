@@ -340,5 +340,9 @@ def test_changes_are_never_dropped_by_moving_on_quickly(live_server, make_page, 
 
     assert wait_until(lambda: len(drafts()) == 2)
     assert drafts() == {first_id: {"innovation": 15}, second_id: {"market": 13}}
+    # The reload may have read the sheets while the last draft was still on its way (it is sent
+    # as the page goes); opened again, the page shows what the server kept.
+    page.reload()
+    page.wait_for_selector(".crit")
     select_entry(page, second_id)
-    assert page.locator(".val").nth(1).inner_text() == "13"
+    expect(page.locator(".val").nth(1)).to_have_text("13")
