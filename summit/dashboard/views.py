@@ -2,12 +2,13 @@ from __future__ import annotations
 
 import datetime as dt
 
-from flask import Blueprint, Response, abort, current_app, redirect, render_template, url_for
+from flask import Blueprint, abort, current_app, redirect, render_template, url_for
 from flask_babel import gettext as _, lazy_gettext as _l
 from sqlalchemy import select
 
 from summit.auth.permissions import role_required
 from summit.core.models import Summit
+from summit.core.downloads import attachment
 from summit.core.nav import NavItem
 from summit.dashboard import charts, export, services
 from summit.extensions import db
@@ -80,6 +81,4 @@ def export_xlsx(summit_id: int):
     data = export.workbook(sections, heading=summit.name(str(get_locale())),
                            labels={"figure": _("Figure"), "value": _("Value"), "label": _("Label")})
     filename = f"dashboard-{summit.year}.xlsx"
-    return Response(data, mimetype="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-                    headers={"Content-Disposition": f'attachment; filename="{filename}"',
-                             "Cache-Control": "no-store"})
+    return attachment(data, filename, no_store=True)

@@ -2,7 +2,7 @@
 audit trail and the scores export. Every POST is one action with its own route."""
 from __future__ import annotations
 
-from flask import Response, abort, flash, redirect, render_template, request, url_for
+from flask import abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from sqlalchemy import func, select
 
@@ -10,6 +10,7 @@ from summit.auth.models import User
 from summit.auth.permissions import role_required
 from summit.core.database import db_int
 from summit.core.errors import back_to
+from summit.core.downloads import attachment
 from summit.core.models import AuditEvent, Summit
 from summit.extensions import db
 
@@ -260,5 +261,4 @@ def admin_audit():
 @role_required("organizer")
 def admin_export():
     data = records.export_xlsx(current_contest())
-    return Response(data, mimetype="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-                    headers={"Content-Disposition": "attachment; filename=contest-scores.xlsx"})
+    return attachment(data, "contest-scores.xlsx")

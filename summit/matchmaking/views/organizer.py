@@ -2,13 +2,14 @@
 the booth x slot grid and the .xlsx export."""
 from __future__ import annotations
 
-from flask import Response, abort, flash, redirect, render_template, request, url_for
+from flask import abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from sqlalchemy import func, select
 
 from summit.auth.models import User
 from summit.auth.permissions import role_required
 from summit.core.errors import back_to, form_error
+from summit.core.downloads import attachment
 from summit.core.models import Summit
 from summit.extensions import db
 from summit.matchmaking import agenda, booking, lookups, rules, sessions_admin, timetable
@@ -274,8 +275,7 @@ def org_export(session_id: int):
     body = agenda.session_workbook(session, lookups.published_meetings(session), lookups.figures_for(session),
                                    _xlsx_labels())
     name = f"session-{session.id}-meetings.xlsx"
-    return Response(body, mimetype="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-                    headers={"Content-Disposition": f'attachment; filename="{name}"'})
+    return attachment(body, name)
 
 
 def _xlsx_labels() -> dict:

@@ -2,10 +2,11 @@
 interest follow-up and the workbook."""
 from __future__ import annotations
 
-from flask import Response, abort, flash, redirect, render_template, request, send_file, url_for
+from flask import abort, flash, redirect, render_template, request, send_file, url_for
 from flask_babel import gettext as _
 
 from summit.auth.permissions import role_required
+from summit.core.downloads import attachment
 from summit.core import links
 from summit.extensions import db
 from summit.programme import export, labels
@@ -268,5 +269,4 @@ def interest_follow_up(interest_id: int):
 def export_xlsx():
     summit = current_summit()
     data = export.workbook_bytes(summit, locale())
-    return Response(data, mimetype="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-                    headers={"Content-Disposition": f'attachment; filename="roadshow-{summit.year}.xlsx"'})
+    return attachment(data, f"roadshow-{summit.year}.xlsx")
