@@ -65,9 +65,11 @@ def import_registrations(file: Path, template: bool, year: int | None, send_mail
 @click.option("--format", "fmt", type=click.Choice(["xlsx", "csv"]), help="Default: from the file name, else xlsx.")
 @click.option("--columns", help="Comma-separated column keys (default: the usual ones; the id is always there).")
 @click.option("--year", type=int, help="The edition (default: the current one).")
+@click.option("--sort", "order", type=click.Choice(["created", "stroke", "pinyin"]), default="created",
+              show_default=True, help="Row order: as registered, by surname strokes (姓氏笔画), by pinyin.")
 @with_appcontext
 @_in_default_locale
-def export_registrations(output: Path, fmt: str | None, columns: str | None, year: int | None):
+def export_registrations(output: Path, fmt: str | None, columns: str | None, year: int | None, order: str):
     """Export registrations to .xlsx or CSV (UTF-8 with BOM); recorded in the audit trail."""
     from summit.registration import export
 
@@ -79,7 +81,10 @@ def export_registrations(output: Path, fmt: str | None, columns: str | None, yea
         unknown = [k for k in keys if k not in known]
         if unknown:
             raise click.ClickException(f"unknown columns: {', '.join(unknown)} (known: {', '.join(sorted(known))})")
-    data, count = export.export(summit, keys, fmt, actor_label="command line")
+    from summit.registration import listing
+
+    stmt = listing.list_query(summit, sort=order, direction="asc")
+    data, count = export.export(summit, keys, fmt, stmt=stmt, actor_label="command line")
     output.write_bytes(data)
     click.echo(f"{count} registrations written to {output}")
 
