@@ -16,7 +16,7 @@ class PrintForm(FlaskForm):
         ("new", _l("New since the last batch")),
     ])
     order = SelectField(_l("Order within each category"), default="stroke", choices=[
-        ("stroke", _l("By surname strokes (姓氏笔画)")),
+        ("stroke", _l("By surname strokes")),
         ("pinyin", _l("By pinyin")),
     ])
     pinyin = BooleanField(_l("Print the pinyin under Chinese names (LIU Yan)"), default=False)

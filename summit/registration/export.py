@@ -57,7 +57,7 @@ ORDERS = ("created", "stroke", "pinyin")
 
 
 def sort_orders() -> list[tuple[str, str]]:
-    return [("created", str(_l("As registered"))), ("stroke", str(_l("By surname strokes (姓氏笔画)"))),
+    return [("created", str(_l("As registered"))), ("stroke", str(_l("By surname strokes"))),
             ("pinyin", str(_l("By pinyin")))]
 
 
