@@ -151,6 +151,17 @@ def query_forms(query: str) -> list[str]:
     return list(dict.fromkeys(f for f in forms if f))
 
 
+def matches(name: str, query: str) -> bool:
+    """Whether a query finds this name (for short lists searched in Python rather than SQL)."""
+    key = _cached_search_key(name or "")
+    return any(form in key for form in query_forms(query))
+
+
+@functools.lru_cache(maxsize=8192)
+def _cached_search_key(name: str) -> str:
+    return search_key(name)
+
+
 def is_chinese(name: str) -> bool:
     """A name written in Han characters (a middle dot for minority names allowed)."""
     text = (name or "").strip()
