@@ -89,6 +89,24 @@ def export_registrations(output: Path, fmt: str | None, columns: str | None, yea
     click.echo(f"{count} registrations written to {output}")
 
 
+@click.command("names-reindex")
+@with_appcontext
+def names_reindex():
+    """Recompute every registration's name sort and search keys (after an ICU or pypinyin upgrade)."""
+    from sqlalchemy import select
+
+    from summit.core.database import transaction
+    from summit.extensions import db
+    from summit.registration.models import Registration, apply_name_keys
+
+    count = 0
+    with transaction():
+        for registration in db.session.scalars(select(Registration)):
+            apply_name_keys(registration)
+            count += 1
+    click.echo(f"{count} registrations reindexed")
+
+
 @click.command("shred")
 @click.argument("year", type=int)
 @click.option("--yes", is_flag=True, help="Do not ask.")
@@ -134,4 +152,4 @@ def shred_person(email: str, phone: str, year: int, yes: bool):
     click.echo("shredded: " + ", ".join(f"{table} {n}" for table, n in sorted(rows.items()) if n))
 
 
-COMMANDS = [import_registrations, export_registrations, shred, shred_person]
+COMMANDS = [import_registrations, export_registrations, names_reindex, shred, shred_person]

@@ -196,3 +196,11 @@ def test_the_keys_follow_a_name_change_and_the_migration_fills_them(app, db, mak
     upgrade(revision="heads")
     reg = db.session.get(Registration, reg_id)
     assert "ouyangxiu" in reg.name_search and reg.name_sort_stroke == names.sort_key("欧阳修", "stroke")
+    # After an ICU upgrade the keys are computed again by a command.
+    db.session.execute(Registration.__table__.update().values(name_sort_stroke=None, name_search=""))
+    db.session.commit()
+    result = app.test_cli_runner().invoke(args=["names-reindex"])
+    assert result.exit_code == 0 and "1 registrations reindexed" in result.output
+    db.session.expire_all()
+    reg = db.session.get(Registration, reg_id)
+    assert "ouyangxiu" in reg.name_search and reg.name_sort_stroke == names.sort_key("欧阳修", "stroke")
