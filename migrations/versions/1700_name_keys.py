@@ -1,13 +1,13 @@
 """Registrations keep their name's sort keys (stroke and pinyin order) and search key.
 
 Revision ID: 1700_name_keys
-Revises: 0900_features_merged
+Revises: 0910_relative_storage_paths
 """
 import sqlalchemy as sa
 from alembic import op
 
 revision = "1700_name_keys"
-down_revision = "0900_features_merged"
+down_revision = "0910_relative_storage_paths"
 branch_labels = None
 depends_on = None
 
