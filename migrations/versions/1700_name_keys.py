@@ -1,13 +1,13 @@
 """Registrations keep their name's sort keys (stroke and pinyin order) and search key.
 
 Revision ID: 1700_name_keys
-Revises: 0910_relative_storage_paths
+Revises: 1010_sessions_and_uploads
 """
 import sqlalchemy as sa
 from alembic import op
 
 revision = "1700_name_keys"
-down_revision = "0910_relative_storage_paths"
+down_revision = "1010_sessions_and_uploads"
 branch_labels = None
 depends_on = None
 

@@ -192,7 +192,7 @@ def test_the_keys_follow_a_name_change_and_the_migration_fills_them(app, db, mak
     assert reg.name_sort_pinyin == names.sort_key("欧阳修", "pinyin")
     db.session.rollback()
     db.session.remove()
-    downgrade(revision="0910_relative_storage_paths")
+    downgrade(revision="1010_sessions_and_uploads")
     upgrade(revision="heads")
     reg = db.session.get(Registration, reg_id)
     assert "ouyangxiu" in reg.name_search and reg.name_sort_stroke == names.sort_key("欧阳修", "stroke")
