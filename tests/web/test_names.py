@@ -8,13 +8,14 @@ import re
 
 import openpyxl
 import pytest
-from sqlalchemy import select
+from sqlalchemy import func, select
 
 from summit.badges import checkin, sheets
 from summit.core import names
 from summit.registration import listing
 from summit.registration.models import Registration
 from tests.fixtures.pdfcheck import extracted_text, glyph_problems
+from tests.fixtures.registration import link_token
 
 FULL_PHONE = "１３９００００１１１１"
 FULL_ID = "１１０１０１１９９００３０７８０３Ｘ"
@@ -43,11 +44,12 @@ def test_full_width_codes_through_the_form_the_edit_page_and_the_import(client, 
     assert (reg.phone, reg.id_number, reg.email, reg.birth_year) == ("13900001111", "11010119900307803X",
                                                                      "liuyan@example.com", 1990)
     assert reg.name == "刘䶮" and reg.organisation == "ＡＢＣ科技"  # text stays as typed
-    # The same number typed half-width is the same person: refused as a duplicate.
-    again = client.post("/register", data=person(phone="139 0000 1111"))
-    assert again.status_code == 409
+    # The same number typed half-width is the same person: no second registration.
+    client.post("/register", data=person(phone="139 0000 1111"))
+    db.session.expire_all()
+    assert db.session.scalar(select(func.count()).select_from(Registration)) == 1
 
-    token = re.search(r"/r/([A-Za-z0-9_-]+)", response.headers["Location"]).group(1)
+    token = link_token("liuyan@example.com")  # the private link went out by mail
     edit = {"organisation": "海信集团", "phone": "１３７－００００－０００２", "email": "ｎｅｗ＠ｅｘａｍｐｌｅ．ｃｏｍ",
             "gender": "male", "overseas": "no", "fields": ["vr"], "programme_parts": ["opening"], "degree": "master"}
     assert client.post(f"/r/{token}/edit", data=edit).status_code == 303
@@ -204,3 +206,14 @@ def test_the_keys_follow_a_name_change_and_the_migration_fills_them(app, db, mak
     db.session.expire_all()
     reg = db.session.get(Registration, reg_id)
     assert "ouyangxiu" in reg.name_search and reg.name_sort_stroke == names.sort_key("欧阳修", "stroke")
+
+
+def test_shredding_a_person_leaves_no_pinyin_of_the_name(db, make_registration, small_summit):
+    from summit.registration import retention
+
+    reg_id = make_registration("刘䶮", phone="13900009999")
+    retention.shred_person(small_summit, email="13900009999@example.com", actor_label="test")
+    db.session.expire_all()
+    reg = db.session.get(Registration, reg_id)
+    assert "liuyan" not in reg.name_search and "刘" not in reg.name_search and " ly " not in reg.name_search
+    assert reg.name_sort_stroke == names.sort_key(reg.name, "stroke")
