@@ -12,9 +12,10 @@ BASE_URL  := $(or $(SUMMIT_PUBLIC_BASE_URL),http://$(LINK_HOST):$(PORT))
 # Debian packages a fresh machine lacks: Pango for WeasyPrint, Chromium for the browser
 # tests, a CJK font so that Chromium's screenshots show Chinese, poppler for PDF checks,
 # Node.js for the page scripts' unit tests (node --test, no npm package), LibreOffice to open
-# the CSV exports as a person would, Java for the Nu HTML checker (vnu).
+# the CSV exports as a person would, Java for the Nu HTML checker (vnu), ICU's headers and
+# pkg-config for PyICU's build.
 DEBS   := libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0 chromium fonts-noto-cjk poppler-utils nodejs \
-          libreoffice-calc-nogui default-jre-headless
+          libreoffice-calc-nogui default-jre-headless libicu-dev pkg-config
 
 .PHONY: run test e2e bench install install-dev system-deps translations clean
 

@@ -116,17 +116,21 @@ def undo_checkin(checkin_id: int, actor_id: int | None) -> CheckIn:
 
 def search(summit: Summit, query: str, limit: int = 20) -> list[dict]:
     """Approved and other registrations by name or phone, for someone without a badge."""
+    from summit.core.normalise import code as fold_code
+    from summit.registration.listing import name_conditions
+
     query = (query or "").strip()
     if len(query) < 1:
         return []
-    digits = re.sub(r"\D", "", query)
+    digits = re.sub(r"[^0-9]", "", fold_code(query))  # a phone typed full-width too
     # The query is text, not a pattern: % and _ match themselves.
     escaped = query.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
-    conditions = [Registration.name.ilike(f"%{escaped}%", escape="\\")]
+    # By characters, pinyin, initials or traditional characters (the stored search key).
+    conditions = [Registration.name.ilike(f"%{escaped}%", escape="\\"), *name_conditions(query)]
     if len(digits) >= 4:
         conditions.append(Registration.phone.like(f"%{digits}%"))
     rows = db.session.scalars(select(Registration).where(Registration.summit_id == summit.id, or_(*conditions))
-                              .order_by(Registration.name).limit(limit)).all()
+                              .order_by(Registration.name_sort_pinyin, Registration.id).limit(limit)).all()
     ok_ids = set(db.session.scalars(select(CheckIn.registration_id).where(
         CheckIn.registration_id.in_([r.id for r in rows]), CheckIn.status == "ok", CheckIn.undone_at.is_(None))))
     result = []

@@ -18,8 +18,11 @@ from summit.core.models import Summit
 @click.option("--registration", "registration_id", type=int, default=None, help="Only this registration.")
 @click.option("--not-printed", is_flag=True, help="Only badges never printed before.")
 @click.option("--year", type=int, default=None, help="The summit's year (default: the current one).")
+@click.option("--sort", "order", default="stroke", show_default=True, type=click.Choice(["stroke", "pinyin"]),
+              help="Order inside each category: surname strokes (姓氏笔画) or pinyin.")
+@click.option("--pinyin/--no-pinyin", default=None, help="Print the pinyin under Chinese names (default: the layout's).")
 @with_appcontext
-def badges(output, layout, category, registration_id, not_printed, year):
+def badges(output, layout, category, registration_id, not_printed, year, order, pinyin):
     """Print approved registrations' badges to one PDF (printed-at is recorded)."""
     from sqlalchemy import select
 
@@ -28,10 +31,11 @@ def badges(output, layout, category, registration_id, not_printed, year):
     summit = (db.session.scalar(select(Summit).where(Summit.year == year)) if year else Summit.current())
     if summit is None:
         raise click.ClickException("no such summit")
-    entries = sheets.select_for_print(summit, category, "not_printed" if not_printed else "all", registration_id)
+    entries = sheets.select_for_print(summit, category, "not_printed" if not_printed else "all", registration_id,
+                                      order=order)
     if not entries:
         raise click.ClickException("no approved registration matches; nothing printed")
-    pdf = sheets.render_badges(entries, layout)
+    pdf = sheets.render_badges(entries, layout, pinyin)
     Path(output).write_bytes(pdf)
     sheets.mark_printed([b.id for _, b in entries])
     click.echo(f"{len(entries)} badge(s), layout {layout}, written to {output}")

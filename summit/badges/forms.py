@@ -1,7 +1,7 @@
 from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
-from wtforms import RadioField, SelectField
+from wtforms import BooleanField, RadioField, SelectField
 
 from summit.core.forms import FlaskForm
 from summit.badges.layouts import LAYOUTS
@@ -15,6 +15,11 @@ class PrintForm(FlaskForm):
         ("not_printed", _l("Not printed yet")),
         ("new", _l("New since the last batch")),
     ])
+    order = SelectField(_l("Order within each category"), default="stroke", choices=[
+        ("stroke", _l("By surname strokes")),
+        ("pinyin", _l("By pinyin")),
+    ])
+    pinyin = BooleanField(_l("Print the pinyin under Chinese names (LIU Yan)"), default=False)
 
     def fill(self, categories, locale: str) -> "PrintForm":
         self.layout.choices = [(l.name, l.label(locale)) for l in LAYOUTS.values()]

@@ -41,6 +41,8 @@ class Layout:
     # The QR code's distance from the badge's bottom edge (portrait) or right edge (landscape);
     # never less than its quiet zone.
     qr_edge: float = 8
+    # The name's pinyin under a Chinese name (`LIU Yan`) for summits with overseas guests.
+    name_pinyin: bool = False
 
     @property
     def per_page(self) -> int:

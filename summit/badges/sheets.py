@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import io
 import os
+import dataclasses
 import re
 import time
 from pathlib import Path
@@ -16,7 +17,7 @@ from summit.badges import layouts as layout_data
 from summit.badges import tokens
 from summit.badges.models import Badge, PrintBatch
 from summit.badges.services import BadgeError, approved_registration, ensure_badges, issue_badge
-from summit.core import storage
+from summit.core import names, storage
 from summit.core.database import transaction
 from summit.core.models import Summit, utcnow
 from summit.extensions import db
@@ -33,6 +34,7 @@ def badge_data(registration: Registration, badge: Badge, layout: layout_data.Lay
     return {
         "name_lines": name_lines,
         "name_pt": name_pt,
+        "pinyin": names.romanised(registration.name) if layout.name_pinyin else "",
         "organisation": registration.organisation,
         "title": registration.title,
         "category": category.name_zh if not locale.startswith("en") else category.name_en,
@@ -46,8 +48,8 @@ def badge_data(registration: Registration, badge: Badge, layout: layout_data.Lay
     }
 
 
-def badges_html(entries: list[tuple[Registration, Badge]], layout_name: str) -> str:
-    layout = get_layout(layout_name)
+def badges_html(entries: list[tuple[Registration, Badge]], layout_name: str, pinyin: bool | None = None) -> str:
+    layout = get_layout(layout_name, pinyin)
     cards = []
     for index, (registration, badge) in enumerate(entries):
         page, left, top = layout_data.place(layout, index)
@@ -61,10 +63,13 @@ def badges_html(entries: list[tuple[Registration, Badge]], layout_name: str) -> 
     return template.render(layout=layout, pages=pages, marks_path=marks)
 
 
-def get_layout(name: str | None) -> layout_data.Layout:
+def get_layout(name: str | None, pinyin: bool | None = None) -> layout_data.Layout:
+    """A layout by name; pinyin (when given) turns the pinyin line on or off for this print."""
     layout = layout_data.LAYOUTS.get(name or layout_data.DEFAULT_LAYOUT)
     if layout is None:
         raise BadgeError(_("Unknown badge layout."))
+    if pinyin is not None and pinyin != layout.name_pinyin:
+        layout = dataclasses.replace(layout, name_pinyin=pinyin)
     return layout
 
 
@@ -78,13 +83,18 @@ def render_badges_html(html: str, batch: bool = False) -> bytes:
                       whole_slices=False if batch else None)
 
 
-def render_badges(entries: list[tuple[Registration, Badge]], layout_name: str) -> bytes:
-    return render_badges_html(badges_html(entries, layout_name))
+def render_badges(entries: list[tuple[Registration, Badge]], layout_name: str, pinyin: bool | None = None) -> bytes:
+    return render_badges_html(badges_html(entries, layout_name, pinyin))
+
+
+# Badges are handed out by category, in 姓氏笔画 order inside each as is usual; or by pinyin.
+PRINT_ORDERS = ("stroke", "pinyin", "name")
 
 
 def select_for_print(summit: Summit, category: str | None = None, mode: str = "all",
-                     registration_id: int | None = None) -> list[tuple[Registration, Badge]]:
-    """Approved registrations with their active badge, in category then name order.
+                     registration_id: int | None = None, order: str = "stroke") -> list[tuple[Registration, Badge]]:
+    """Approved registrations with their active badge, by category, then in the order asked
+    (stroke: 姓氏笔画, pinyin, or name as stored).
 
     mode: "all", "not_printed" (never printed), "new" (issued since the last batch)."""
     ensure_badges(summit)
@@ -104,7 +114,8 @@ def select_for_print(summit: Summit, category: str | None = None, mode: str = "a
             stmt = stmt.where(Badge.issued_at > last)
     elif mode != "all":
         raise BadgeError(_("Unknown selection."))
-    stmt = stmt.order_by(Category.position, Registration.name, Registration.id)
+    key = {"stroke": Registration.name_sort_stroke, "pinyin": Registration.name_sort_pinyin}.get(order, Registration.name)
+    stmt = stmt.order_by(Category.position, key, Registration.id)
     return [(r, b) for r, b in db.session.execute(stmt).all()]
 
 
@@ -138,13 +149,17 @@ def single_badge_pdf(registration_id: int, layout_name: str | None = None) -> by
 
 
 def start_batch(summit: Summit, layout_name: str, category: str | None, mode: str,
-                created_by_id: int | None) -> PrintBatch:
+                created_by_id: int | None, order: str = "stroke", pinyin: bool | None = None) -> PrintBatch:
     from summit.core import jobs
 
     get_layout(layout_name)
     if mode not in ("all", "not_printed", "new"):
         raise BadgeError(_("Unknown selection."))
-    selection = {"category": category or "", "mode": mode}
+    if order not in PRINT_ORDERS:
+        raise BadgeError(_("Unknown order."))
+    selection = {"category": category or "", "mode": mode, "order": order}
+    if pinyin is not None:
+        selection["pinyin"] = bool(pinyin)
     with transaction():
         batch = PrintBatch(summit_id=summit.id, layout=layout_name, selection=selection, created_by_id=created_by_id)
         db.session.add(batch)
@@ -175,9 +190,10 @@ def run_batch(job_id: int, params: dict, progress) -> str:
         batch = db.session.get(PrintBatch, params["batch_id"])
         batch.job_id = job_id
     summit = db.session.get(Summit, batch.summit_id)
-    entries = select_for_print(summit, batch.selection.get("category") or None, batch.selection.get("mode", "all"))
+    entries = select_for_print(summit, batch.selection.get("category") or None, batch.selection.get("mode", "all"),
+                               order=batch.selection.get("order", "stroke"))
     path = batch_dir() / f"batch-{batch.id}-{int(time.time())}.pdf"
-    write_batch_pdf(entries, batch.layout, path, progress)
+    write_batch_pdf(entries, batch.layout, path, progress, pinyin=batch.selection.get("pinyin"))
     mark_printed([b.id for _r, b in entries], batch.id)
     # Relative to the storage root: any host finds it under its own mount of the shared volume.
     stored = storage.relative(path)
@@ -188,16 +204,17 @@ def run_batch(job_id: int, params: dict, progress) -> str:
 
 
 def write_batch_pdf(entries: list[tuple[Registration, Badge]], layout_name: str, path: Path,
-                    progress=lambda done, total: None, processes: int | None = None) -> None:
+                    progress=lambda done, total: None, processes: int | None = None,
+                    pinyin: bool | None = None) -> None:
     from pypdf import PdfWriter
 
-    layout = get_layout(layout_name)
+    layout = get_layout(layout_name, pinyin)
     total = len(entries)
     progress(0, total)
     size = max(layout.per_page, (CHUNK // layout.per_page) * layout.per_page)  # whole sheets
     chunks = [entries[i:i + size] for i in range(0, total, size)]
     if not chunks:
-        path.write_bytes(render_badges_html(badges_html([], layout_name)))
+        path.write_bytes(render_badges_html(badges_html([], layout_name, pinyin)))
         progress(0, 0)
         return
     processes = processes or min(len(chunks), current_app.config.get("BADGE_PROCESSES") or os.cpu_count() or 1, 8)
@@ -205,7 +222,7 @@ def write_batch_pdf(entries: list[tuple[Registration, Badge]], layout_name: str,
     done = 0
     if processes <= 1:
         for chunk in chunks:
-            writer.append(io.BytesIO(render_badges_html(badges_html(chunk, layout_name), True)))
+            writer.append(io.BytesIO(render_badges_html(badges_html(chunk, layout_name, pinyin), True)))
             done += len(chunk)
             progress(done, total)
     else:
@@ -214,7 +231,7 @@ def write_batch_pdf(entries: list[tuple[Registration, Badge]], layout_name: str,
 
         # Fresh interpreters ("spawn"): a fork of a threaded web worker is not safe.
         with ProcessPoolExecutor(processes, mp_context=multiprocessing.get_context("spawn")) as pool:
-            futures = [(len(chunk), pool.submit(render_badges_html, badges_html(chunk, layout_name), True))
+            futures = [(len(chunk), pool.submit(render_badges_html, badges_html(chunk, layout_name, pinyin), True))
                        for chunk in chunks]
             for count, future in futures:
                 writer.append(io.BytesIO(future.result()))

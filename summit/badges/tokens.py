@@ -10,6 +10,8 @@ import base64
 import re
 import secrets
 
+from summit.core.normalise import code as fold_code
+
 PREFIX = "QS"
 _CODE = re.compile(r"QS[A-Z2-7]{26}")
 
@@ -24,8 +26,8 @@ def normalise(scanned: str) -> str:
 
     A scanner may send a URL or the code with stray whitespace; only the code is kept.
     """
-    text = (scanned or "").strip().upper()
-    text = re.sub(r"[\s\-]", "", text)
+    # A phone's input method may send the code full-width: folded like every other code.
+    text = fold_code(scanned).upper()
     found = _CODE.search(text)
     return found.group(0) if found else text[:80]
 

@@ -83,7 +83,7 @@ def start_print():
         flash(_("Please check the form."), "error")
         return redirect(url_for(".index")), 303
     batch = sheets.start_batch(summit, form.layout.data, form.category.data or None, form.mode.data,
-                                 current_user.id)
+                                 current_user.id, order=form.order.data, pinyin=form.pinyin.data or None)
     return redirect(url_for(".batch", batch_id=batch.id), 303)
 
 

@@ -212,3 +212,26 @@ def reject(entry: Entry, note: str) -> None:
         entry.status = "rejected"
         db.session.execute(RoundEntry.__table__.delete().where(RoundEntry.entry_id == entry.id))
         audit.record(entry, "entry.rejected", {"status": before}, {"status": "rejected"}, note=note.strip())
+
+
+def find_entries(entries, query: str = "", order: str = "") -> list[Entry]:
+    """Entries whose project, organisation, leader or member is found by the query (characters,
+    traditional characters, full pinyin or initials of a name, phone, email), in the order asked:
+    the leader's name by strokes or pinyin, else as given."""
+    from summit.core import names, normalise
+
+    entries = list(entries)
+    query = (query or "").strip()[:100]
+    if query:
+        text = query.lower()
+        digits = normalise.code(query)
+
+        def found(entry: Entry) -> bool:
+            people = [entry.leader_name] + [(m or {}).get("name") or "" for m in entry.members or []]
+            return (any(names.matches(person, query) for person in people if person)
+                    or text in (entry.project_name or "").lower() or text in (entry.organisation or "").lower()
+                    or text in (entry.leader_email or "").lower()
+                    or (digits.isdigit() and len(digits) >= 4 and digits in (entry.leader_phone or "")))
+
+        entries = [e for e in entries if found(e)]
+    return names.sorted_by(entries, order, lambda e: e.leader_name)

@@ -22,9 +22,11 @@ from .errors import ContestError
 from .models import Certificate
 
 
-def start_certificate_batch(summit: Summit, kind: str | None, track_code: str | None, created_by_id: int | None):
-    """A background job printing the selected valid certificates into one PDF (as badge batches do)."""
-    ids = [c.id for c in certificate_list(summit, kind, track_code, include_revoked=False)]
+def start_certificate_batch(summit: Summit, kind: str | None, track_code: str | None, created_by_id: int | None,
+                            order: str = "serial"):
+    """A background job printing the selected valid certificates into one PDF (as badge batches do),
+    in the order asked (serial, or the recipients' names by strokes or pinyin)."""
+    ids = [c.id for c in certificate_list(summit, kind, track_code, include_revoked=False, order=order)]
     if not ids:
         raise ContestError(_("No valid certificate matches this selection."), status=409)
     # The QR codes point where the organizer who started the batch is (see summit.core.links).

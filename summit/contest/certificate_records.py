@@ -135,13 +135,16 @@ def issue_participation_certificates(contest: Contest, track: Track | None = Non
     return counts
 
 
-def summit_judges(summit: Summit) -> list[User]:
-    """Judges on a panel of any round of the summit's contest."""
-    return list(db.session.scalars(
+def summit_judges(summit: Summit, order: str = "stroke") -> list[User]:
+    """Judges on a panel of any round of the summit's contest, by name in stroke (姓氏笔画, as
+    official lists are) or pinyin order; "" keeps them in the order they were added."""
+    from summit.core import names
+
+    return names.sorted_by(db.session.scalars(
         select(User).where(User.id.in_(
             select(PanelJudge.user_id).join(Round, Round.id == PanelJudge.round_id)
             .join(Track, Track.id == Round.track_id).join(Contest, Contest.id == Track.contest_id)
-            .where(Contest.summit_id == summit.id))).order_by(User.id)))
+            .where(Contest.summit_id == summit.id))).order_by(User.id)), order, lambda u: u.name)
 
 
 def issue_judge_certificates(summit: Summit) -> dict:
@@ -169,8 +172,11 @@ def revoke_certificate(cert, note: str = "") -> None:
 
 
 def certificate_list(summit: Summit, kind: str | None = None, track_code: str | None = None,
-                     include_revoked: bool = True) -> list:
-    """The summit's certificates in print order: kind, then serial."""
+                     include_revoked: bool = True, order: str = "serial") -> list:
+    """The summit's certificates in print order: kind, then serial, or the recipient's name in
+    stroke (姓氏笔画) or pinyin order."""
+    from summit.core import names
+
     stmt = select(Certificate).where(Certificate.summit_id == summit.id)
     if kind:
         if kind not in KINDS:
@@ -183,8 +189,11 @@ def certificate_list(summit: Summit, kind: str | None = None, track_code: str | 
             Track.code == track_code)
     if not include_revoked:
         stmt = stmt.where(Certificate.revoked_at.is_(None))
-    order = {k: i for i, k in enumerate(KINDS)}
-    return sorted(db.session.scalars(stmt), key=lambda c: (order.get(c.kind, 9), c.serial))
+    kinds = {k: i for i, k in enumerate(KINDS)}
+    if order in names.ORDERS:
+        return sorted(db.session.scalars(stmt), key=lambda c: (kinds.get(c.kind, 9), names.sort_key(c.recipient, order),
+                                                                c.serial))
+    return sorted(db.session.scalars(stmt), key=lambda c: (kinds.get(c.kind, 9), c.serial))
 
 
 def verify_url(code: str) -> str:

@@ -33,8 +33,10 @@ def rank(file):
               help="Only certificates of this kind.")
 @click.option("--track", type=click.Choice(["startup", "growth"]), default=None, help="Only this track's.")
 @click.option("--year", type=int, default=None, help="The summit's year (default: the current one).")
+@click.option("--sort", "order", type=click.Choice(["serial", "stroke", "pinyin"]), default="serial", show_default=True,
+              help="Order inside each kind: serial number, recipients by surname strokes (姓氏笔画) or by pinyin.")
 @with_appcontext
-def certificates(output, kind, track, year):
+def certificates(output, kind, track, year, order):
     """Print the summit's valid (not revoked) certificates to one PDF, one landscape A4 page each."""
     from pathlib import Path
 
@@ -48,7 +50,7 @@ def certificates(output, kind, track, year):
     summit = db.session.scalar(select(Summit).where(Summit.year == year)) if year else Summit.current()
     if summit is None:
         raise click.ClickException("no such summit")
-    certs = certificate_list(summit, kind, track, include_revoked=False)
+    certs = certificate_list(summit, kind, track, include_revoked=False, order=order)
     if not certs:
         raise click.ClickException("no valid certificate matches; issue them on the certificates page first")
     Path(output).write_bytes(render_certificates(certs))

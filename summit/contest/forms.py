@@ -6,6 +6,7 @@ from wtforms import (BooleanField, DateField, FieldList, FloatField, Form, FormF
                      StringField, TextAreaField)
 from wtforms.validators import URL, DataRequired, Email, Length, NumberRange, Optional, Regexp
 
+from summit.core import normalise
 from summit.core.forms import FlaskForm
 
 SUMMARY_MAX = 1000
@@ -21,8 +22,8 @@ class MemberForm(Form):
     name = StringField(_l("Name"), validators=[Optional(), Length(max=120)])
     role = StringField(_l("Role in the team"), validators=[Optional(), Length(max=100)])
     organisation = StringField(_l("Organisation"), validators=[Optional(), Length(max=200)])
-    phone = StringField(_l("Phone"), validators=[Optional(), PHONE])
-    email = StringField(_l("Email"), validators=[Optional(), Email(), Length(max=320)])
+    phone = StringField(_l("Phone"), validators=[Optional(), PHONE], filters=[normalise.code])
+    email = StringField(_l("Email"), validators=[Optional(), Email(), Length(max=320)], filters=[normalise.email])
 
 
 class ApplicationForm(FlaskForm):
@@ -31,8 +32,10 @@ class ApplicationForm(FlaskForm):
     field = SelectField(_l("Industry field"), validators=[DataRequired()])
     organisation = StringField(_l("University, institute or company"), validators=[DataRequired(), Length(max=200)])
     leader_name = StringField(_l("Team leader"), validators=[DataRequired(), Length(max=120)])
-    leader_phone = StringField(_l("Leader's phone"), validators=[DataRequired(), PHONE])
-    leader_email = StringField(_l("Leader's email"), validators=[DataRequired(), Email(), Length(max=320)])
+    # Typed full-width on a phone as often as not: folded before they are checked.
+    leader_phone = StringField(_l("Leader's phone"), validators=[DataRequired(), PHONE], filters=[normalise.code])
+    leader_email = StringField(_l("Leader's email"), validators=[DataRequired(), Email(), Length(max=320)],
+                               filters=[normalise.email])
     members = FieldList(FormField(MemberForm), min_entries=4, max_entries=15)
     founded_on = DateField(_l("Founding date"), validators=[Optional()],
                            description=_l("Leave empty if the project is not yet incorporated."))

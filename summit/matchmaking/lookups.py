@@ -99,11 +99,15 @@ def other_sessions_busy(registration_id: int, session: RecruitmentSession, exclu
 
 def find_attendee(summit: Summit, query: str) -> Registration | None:
     """An approved registration by phone or e-mail (walk-ins at the booth)."""
+    from summit.core import normalise
+    from summit.registration.identity import normalise_phone
+
     q = (query or "").strip()
     if not q:
         return None
-    digits = "".join(ch for ch in q if ch.isdigit() or ch == "+")
-    cond = func.lower(Registration.email) == q.lower()
+    # Typed full-width on a phone as often as not: folded as the registration form folds them.
+    digits = normalise_phone(q) or "".join(ch for ch in normalise.code(q) if ch in "+0123456789")
+    cond = func.lower(Registration.email) == normalise.email(q).lower()
     if digits:
         cond = cond | (Registration.phone == digits)
     return db.session.scalar(select(Registration).where(Registration.summit_id == summit.id, cond).limit(1))
@@ -204,6 +208,18 @@ def request_counts(*, booth_ids: list[int] | None = None, session: RecruitmentSe
             return {}
         stmt = stmt.where(MeetingRequest.booth_id.in_(booth_ids))
     return dict(db.session.execute(stmt).all())
+
+
+def find_requests(requests_: list[MeetingRequest], query: str) -> list[MeetingRequest]:
+    """A booth's talents found by name (characters, traditional characters, pinyin, initials)
+    or organisation."""
+    from summit.core import names
+
+    query = (query or "").strip()[:100]
+    if not query:
+        return requests_
+    return [r for r in requests_ if names.matches(r.registration.name, query)
+            or query.lower() in (r.registration.organisation or "").lower()]
 
 
 def booth_requests(booth: Booth) -> list[MeetingRequest]:

@@ -15,6 +15,7 @@ from summit.core import links
 from summit.core.models import Summit
 from summit.extensions import db
 from summit.programme.errors import ProgrammeError
+from summit.core import normalise
 from summit.registration.identity import normalise_phone
 from summit.registration.models import FieldTag
 
@@ -68,8 +69,8 @@ def check_email(value: str, field: str) -> str:
 
 def contact(value: str) -> str:
     value = (value or "").strip()
-    if "@" in value:
-        return check_email(value, "contact").lower()
+    if "@" in normalise.email(value):  # ＠ and 。 typed on a Chinese keyboard
+        return check_email(normalise.email(value), "contact").lower()
     phone = normalise_phone(value)
     if phone is None:
         raise ProgrammeError(_("Give a mobile number or an email address."), "contact")

@@ -4,6 +4,7 @@ from wtforms import (BooleanField, DateTimeLocalField, EmailField, IntegerField,
                      SelectMultipleField, StringField, TextAreaField, widgets)
 from wtforms.validators import DataRequired, Length, NumberRange, Optional
 
+from summit.core import normalise
 from summit.core.forms import FlaskForm
 from summit.programme import labels
 
@@ -35,7 +36,8 @@ class ItemForm(FlaskForm):
 class ResultLinkForm(FlaskForm):
     institution = StringField(_l("University or institute"), validators=[DataRequired(), Length(max=200)])
     contact_name = StringField(_l("Contact person"), validators=[Length(max=120)])
-    contact_email = EmailField(_l("Contact email"), validators=[DataRequired(), Length(max=320)])
+    contact_email = EmailField(_l("Contact email"), validators=[DataRequired(), Length(max=320)],
+                               filters=[normalise.email])
 
 
 class ResultForm(FlaskForm):
@@ -49,8 +51,8 @@ class ResultForm(FlaskForm):
     cooperation = MultiCheckboxField(_l("Cooperation wanted"), choices=labels.choices(labels.COOPERATION))
     summary = TextAreaField(_l("Summary"), validators=[Length(max=8000)])
     contact_name = StringField(_l("Contact person"), validators=[Length(max=120)])
-    contact_phone = StringField(_l("Contact phone"), validators=[Length(max=30)])
-    contact_email = EmailField(_l("Contact email"), validators=[Length(max=320)])
+    contact_phone = StringField(_l("Contact phone"), validators=[Length(max=30)], filters=[normalise.code])
+    contact_email = EmailField(_l("Contact email"), validators=[Length(max=320)], filters=[normalise.email])
     deck = FileField(_l("Roadshow deck (PDF)"))
 
 
@@ -61,8 +63,9 @@ class NeedForm(FlaskForm):
     description = TextAreaField(_l("Description"), validators=[Length(max=8000)])
     budget = SelectField(_l("Budget"), choices=labels.choices(labels.BUDGET))
     contact_name = StringField(_l("Contact person"), validators=[Length(max=120)])
-    contact_phone = StringField(_l("Contact phone"), validators=[Length(max=30)])
-    contact_email = EmailField(_l("Contact email"), validators=[DataRequired(), Length(max=320)])
+    contact_phone = StringField(_l("Contact phone"), validators=[Length(max=30)], filters=[normalise.code])
+    contact_email = EmailField(_l("Contact email"), validators=[DataRequired(), Length(max=320)],
+                               filters=[normalise.email])
     status = SelectField(_l("Status"), choices=labels.choices(labels.NEED_STATUS), default="open")
     send_link = BooleanField(_l("Mail the enterprise its private link"))
 

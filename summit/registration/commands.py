@@ -65,9 +65,11 @@ def import_registrations(file: Path, template: bool, year: int | None, send_mail
 @click.option("--format", "fmt", type=click.Choice(["xlsx", "csv"]), help="Default: from the file name, else xlsx.")
 @click.option("--columns", help="Comma-separated column keys (default: the usual ones; the id is always there).")
 @click.option("--year", type=int, help="The edition (default: the current one).")
+@click.option("--sort", "order", type=click.Choice(["created", "stroke", "pinyin"]), default="created",
+              show_default=True, help="Row order: as registered, by surname strokes (姓氏笔画), by pinyin.")
 @with_appcontext
 @_in_default_locale
-def export_registrations(output: Path, fmt: str | None, columns: str | None, year: int | None):
+def export_registrations(output: Path, fmt: str | None, columns: str | None, year: int | None, order: str):
     """Export registrations to .xlsx or CSV (UTF-8 with BOM); recorded in the audit trail."""
     from summit.registration import export
 
@@ -79,9 +81,30 @@ def export_registrations(output: Path, fmt: str | None, columns: str | None, yea
         unknown = [k for k in keys if k not in known]
         if unknown:
             raise click.ClickException(f"unknown columns: {', '.join(unknown)} (known: {', '.join(sorted(known))})")
-    data, count = export.export(summit, keys, fmt, actor_label="command line")
+    from summit.registration import listing
+
+    stmt = listing.list_query(summit, sort=order, direction="asc")
+    data, count = export.export(summit, keys, fmt, stmt=stmt, actor_label="command line")
     output.write_bytes(data)
     click.echo(f"{count} registrations written to {output}")
+
+
+@click.command("names-reindex")
+@with_appcontext
+def names_reindex():
+    """Recompute every registration's name sort and search keys (after an ICU or pypinyin upgrade)."""
+    from sqlalchemy import select
+
+    from summit.core.database import transaction
+    from summit.extensions import db
+    from summit.registration.models import Registration, apply_name_keys
+
+    count = 0
+    with transaction():
+        for registration in db.session.scalars(select(Registration)):
+            apply_name_keys(registration)
+            count += 1
+    click.echo(f"{count} registrations reindexed")
 
 
 @click.command("shred")
@@ -129,4 +152,4 @@ def shred_person(email: str, phone: str, year: int, yes: bool):
     click.echo("shredded: " + ", ".join(f"{table} {n}" for table, n in sorted(rows.items()) if n))
 
 
-COMMANDS = [import_registrations, export_registrations, shred, shred_person]
+COMMANDS = [import_registrations, export_registrations, names_reindex, shred, shred_person]

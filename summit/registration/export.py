@@ -52,6 +52,15 @@ EXPORT_COLUMNS: list[ExportColumn] = [
 ]
 
 
+# The orders an export is written in: as registered, 姓氏笔画 (official lists), pinyin.
+ORDERS = ("created", "stroke", "pinyin")
+
+
+def sort_orders() -> list[tuple[str, str]]:
+    return [("created", str(_l("As registered"))), ("stroke", str(_l("By surname strokes"))),
+            ("pinyin", str(_l("By pinyin")))]
+
+
 def export_columns() -> list[ExportColumn]:
     """Every column the export offers: this feature's, then other features'."""
     return list(features().export_columns.values())

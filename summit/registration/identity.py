@@ -4,6 +4,8 @@ from __future__ import annotations
 import datetime as dt
 import re
 
+from summit.core import normalise
+
 _WEIGHTS = (7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2)
 _CHECK = "10X98765432"
 
@@ -14,8 +16,8 @@ def resident_id_check_char(first17: str) -> str:
 
 
 def is_valid_resident_id(number: str) -> bool:
-    number = number.strip().upper()
-    if not re.fullmatch(r"\d{17}[\dX]", number):
+    number = normalise.code(number).upper()
+    if not re.fullmatch(r"[0-9]{17}[0-9X]", number):
         return False
     try:
         dt.date(int(number[6:10]), int(number[10:12]), int(number[12:14]))
@@ -25,7 +27,7 @@ def is_valid_resident_id(number: str) -> bool:
 
 
 def is_valid_passport(number: str) -> bool:
-    return bool(re.fullmatch(r"[A-Z0-9]{5,20}", number.strip().upper()))
+    return bool(re.fullmatch(r"[A-Z0-9]{5,20}", normalise.code(number).upper()))
 
 
 def normalise_phone(raw: str) -> str | None:
@@ -33,13 +35,14 @@ def normalise_phone(raw: str) -> str | None:
 
     Returns None when the number is neither.
     """
-    cleaned = re.sub(r"[\s\-()（）]", "", raw or "")
+    # Full-width digits, ＋ and （） fold to ASCII first.
+    cleaned = re.sub(r"[()]", "", normalise.code(raw))
     if cleaned.startswith("00"):
         cleaned = "+" + cleaned[2:]
     if cleaned.startswith("+86"):
         cleaned = cleaned[3:]
-    if re.fullmatch(r"1[3-9]\d{9}", cleaned):
+    if re.fullmatch(r"1[3-9][0-9]{9}", cleaned):
         return cleaned
-    if re.fullmatch(r"\+[1-9]\d{7,14}", cleaned):
+    if re.fullmatch(r"\+[1-9][0-9]{7,14}", cleaned):
         return cleaned
     return None

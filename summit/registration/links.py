@@ -52,13 +52,14 @@ def resend_link(summit: Summit, contact: str) -> bool:
     """A new private link to the registered address of whoever has this email or phone.
 
     The answer to the visitor is the same either way, so it reveals nobody."""
+    from summit.core import normalise
     from summit.registration.identity import normalise_phone
 
     contact = (contact or "").strip()
     if not contact or len(contact) > 320:
         return False
     phone = normalise_phone(contact)
-    condition = Registration.email == contact.lower()
+    condition = Registration.email == normalise.email(contact).lower()
     if phone:
         condition = or_(condition, Registration.phone == phone)
     reg = db.session.scalar(select(Registration).where(Registration.summit_id == summit.id, condition).limit(1))

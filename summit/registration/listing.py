@@ -11,6 +11,9 @@ from summit.registration.models import Registration
 SORTS = {
     "created": Registration.created_at,
     "name": Registration.name,
+    # 姓氏笔画 and pinyin order: ICU collation keys stored on write (summit.core.names).
+    "stroke": Registration.name_sort_stroke,
+    "pinyin": Registration.name_sort_pinyin,
     "organisation": Registration.organisation,
     "category": Registration.category_id,
     "status": Registration.status,
@@ -31,6 +34,7 @@ def list_query(summit: Summit, *, q: str = "", category_id: int | None = None, s
 
         pattern = _like(q.lower())
         conditions = [func.lower(Registration.name).like(pattern, escape="\\"),
+                      *name_conditions(q),
                       func.lower(Registration.organisation).like(pattern, escape="\\"),
                       func.lower(Registration.email).like(pattern, escape="\\"),
                       Registration.phone.like(_like(q.replace(" ", "")), escape="\\")]
@@ -51,6 +55,13 @@ def list_query(summit: Summit, *, q: str = "", category_id: int | None = None, s
     column = SORTS.get(sort, Registration.created_at)
     order = column.asc() if direction == "asc" else column.desc()
     return stmt.order_by(order, Registration.id.desc() if direction != "asc" else Registration.id.asc())
+
+
+def name_conditions(q: str) -> list:
+    """A name by its pinyin, initials or characters (traditional ones too): the stored search key."""
+    from summit.core import names
+
+    return [Registration.name_search.like(_like(form), escape="\\") for form in names.query_forms(q)]
 
 
 def page(stmt, number: int, size: int = PAGE_SIZE) -> tuple[list[Registration], int]:

@@ -3,7 +3,8 @@ from __future__ import annotations
 import datetime as dt
 from typing import Optional
 
-from sqlalchemy import JSON, ForeignKey, String, Text, UniqueConstraint
+from sqlalchemy import JSON, ForeignKey, LargeBinary, String, Text, UniqueConstraint, event
+from sqlalchemy import inspect as sa_inspect
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from summit.core.models import Summit, utcnow
@@ -60,6 +61,11 @@ class Registration(db.Model):
     summit_id: Mapped[int] = mapped_column(ForeignKey("summits.id", ondelete="CASCADE"), index=True)
     category_id: Mapped[int] = mapped_column(ForeignKey("categories.id"), index=True)
     name: Mapped[str] = mapped_column(String(120), index=True)
+    # Derived from name on every write (see _name_keys below): ICU collation keys for 姓氏笔画
+    # and pinyin order, and the text searched by pinyin, initials and simplified characters.
+    name_sort_stroke: Mapped[Optional[bytes]] = mapped_column(LargeBinary)
+    name_sort_pinyin: Mapped[Optional[bytes]] = mapped_column(LargeBinary)
+    name_search: Mapped[str] = mapped_column(Text, default="")
     gender: Mapped[str] = mapped_column(String(10), default="")  # male/female/other/""
     organisation: Mapped[str] = mapped_column(String(200), default="", index=True)
     title: Mapped[str] = mapped_column(String(200), default="")
@@ -101,6 +107,8 @@ class Registration(db.Model):
         # The organizer's list pages by summit, newest first, and counts seats per category.
         db.Index("ix_registrations_summit_created", "summit_id", "created_at"),
         db.Index("ix_registrations_category_status", "category_id", "status"),
+        db.Index("ix_registrations_summit_sort_stroke", "summit_id", "name_sort_stroke"),
+        db.Index("ix_registrations_summit_sort_pinyin", "summit_id", "name_sort_pinyin"),
         db.Index(
             "uq_registrations_summit_id_number",
             "summit_id",
@@ -117,6 +125,27 @@ class Registration(db.Model):
         from summit.core.audit import mask
 
         return mask(self.id_number)
+
+
+def apply_name_keys(registration: Registration) -> None:
+    from summit.core import names
+
+    keys = names.sort_keys(registration.name or "")
+    registration.name_sort_stroke = keys["stroke"]
+    registration.name_sort_pinyin = keys["pinyin"]
+    registration.name_search = names.search_key(registration.name or "")
+
+
+@event.listens_for(Registration, "before_insert")
+def _name_keys_on_insert(_mapper, _connection, target: Registration) -> None:
+    apply_name_keys(target)
+
+
+@event.listens_for(Registration, "before_update")
+def _name_keys_on_update(_mapper, _connection, target: Registration) -> None:
+    # Every path that writes a name (form, edit page, import, API, demo) goes through the ORM.
+    if sa_inspect(target).attrs.name.history.has_changes() or target.name_sort_stroke is None:
+        apply_name_keys(target)
 
 
 class ExtraQuestion(db.Model):

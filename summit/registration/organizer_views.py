@@ -260,17 +260,20 @@ def admin_export():
     columns = export.export_columns()
     if request.method == "GET":
         return render_template("registration/export.html", summit=summit, columns=columns, filters=_list_filters(),
-                               category_list=lookups.categories(summit), statuses=STATUSES)
+                               category_list=lookups.categories(summit), statuses=STATUSES,
+                               sort_orders=export.sort_orders())
     keys = [k for k in request.form.getlist("columns") if k in {c.key for c in columns}]
     if not keys:
         flash(_("Choose at least one column."), "warning")
         return render_template("registration/export.html", summit=summit, columns=columns, filters=_list_filters(),
-                               category_list=lookups.categories(summit), statuses=STATUSES), 422
+                               category_list=lookups.categories(summit), statuses=STATUSES,
+                               sort_orders=export.sort_orders()), 422
     fmt = "csv" if request.form.get("format") == "csv" else "xlsx"
     status = request.form.get("status", "")
     category = request.form.get("category", type=db_int)
+    order = request.form.get("sort", "created")
     stmt = listing.list_query(summit, status=status if status in STATUSES else "", category_id=category,
-                               sort="created", direction="asc")
+                               sort=order if order in export.ORDERS else "created", direction="asc")
     data, _count = export.export(summit, keys, fmt, stmt=stmt)
     stamp = utcnow().strftime("%Y%m%d-%H%M")
     # Flask adds "; charset=utf-8" to text types itself.

@@ -13,6 +13,7 @@ from typing import Any, Iterable
 
 from email_validator import EmailNotValidError, validate_email
 
+from summit.core import normalise
 from summit.registration.identity import is_valid_passport, is_valid_resident_id, normalise_phone
 
 LIMITS = {"name": 120, "organisation": 200, "title": 200, "dietary": 200, "email": 320, "answer": 1000}
@@ -111,7 +112,7 @@ def clean_answers(raw: dict, questions: Iterable[dict]) -> tuple[dict, dict[str,
                 answers[key] = flag
         elif kind == "number":
             try:
-                number = float(text.replace(",", ""))
+                number = float(normalise.number(text).replace(",", ""))
             except ValueError:
                 errors[key] = "invalid_number"
                 continue
@@ -121,7 +122,7 @@ def clean_answers(raw: dict, questions: Iterable[dict]) -> tuple[dict, dict[str,
                 answers[key] = int(number) if number.is_integer() else number
         elif kind == "date":
             try:
-                answers[key] = dt.date.fromisoformat(text[:10]).isoformat()
+                answers[key] = dt.date.fromisoformat(normalise.fold(text)[:10]).isoformat()
             except ValueError:
                 errors[key] = "invalid_date"
     return answers, errors
@@ -168,7 +169,7 @@ def clean_person(raw: dict, *, categories: dict[str, int], field_tags: dict[str,
         clean["category_id"] = category
 
     if want("phone"):
-        text, problem = clean_text(raw.get("phone"), 40)
+        text, problem = clean_text(normalise.code(raw.get("phone")), 40)
         phone = normalise_phone(text) if not problem else None
         if not text:
             errors["phone"] = "required"
@@ -177,7 +178,7 @@ def clean_person(raw: dict, *, categories: dict[str, int], field_tags: dict[str,
         clean["phone"] = phone or ""
 
     if want("email"):
-        text, problem = clean_text(raw.get("email"), LIMITS["email"])
+        text, problem = clean_text(normalise.email(raw.get("email")), LIMITS["email"])
         if not text:
             errors["email"] = "required"
         elif problem:
@@ -193,8 +194,8 @@ def clean_person(raw: dict, *, categories: dict[str, int], field_tags: dict[str,
         id_type = _choice(raw.get("id_type"), {"resident_id": "resident_id", "passport": "passport",
                                                "居民身份证": "resident_id", "身份证": "resident_id",
                                                "护照": "passport", "resident id": "resident_id"})
-        number, problem = clean_text(raw.get("id_number"), 40)
-        number = number.replace(" ", "").upper()
+        number, problem = clean_text(normalise.code(raw.get("id_number")), 40)
+        number = number.upper()
         if problem:
             errors["id_number"] = problem
         elif not number:
@@ -211,7 +212,7 @@ def clean_person(raw: dict, *, categories: dict[str, int], field_tags: dict[str,
         clean["id_number"] = number
 
     if want("birth_year"):
-        text = str(raw.get("birth_year") if raw.get("birth_year") is not None else "").strip()
+        text = normalise.number(raw.get("birth_year"))
         birth_year = None
         if text:
             try:

@@ -56,7 +56,9 @@ def admin_entries():
         stmt = stmt.where(Track.code == request.args["track"])
     if request.args.get("status"):
         stmt = stmt.where(Entry.status == request.args["status"])
-    return render_template("contest/admin/entries.html", contest=contest, entries=list(db.session.scalars(stmt)),
+    entries = applications.find_entries(db.session.scalars(stmt), request.args.get("q", ""),
+                                        request.args.get("order", ""))
+    return render_template("contest/admin/entries.html", contest=contest, entries=entries,
                            fields=field_names(contest.summit))
 
 

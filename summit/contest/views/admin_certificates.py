@@ -43,17 +43,23 @@ def _filters() -> tuple[str, str]:
     return (kind if kind in KINDS else ""), (track if track in ("startup", "growth") else "")
 
 
+def _order() -> str:
+    order = request.values.get("order", "serial")
+    return order if order in ("serial", "stroke", "pinyin") else "serial"
+
+
 @bp.route("/contest/admin/certificates")
 @role_required("organizer")
 def admin_certificates():
     contest = current_contest()
     kind, track = _filters()
-    certs = certificate_records.certificate_list(contest.summit, kind or None, track or None)
+    order = _order()
+    certs = certificate_records.certificate_list(contest.summit, kind or None, track or None, order=order)
     entries = {e.id: e for e in db.session.scalars(select(Entry).where(
         Entry.id.in_({c.entry_id for c in certs if c.entry_id})))} if certs else {}
     confirmed = {t.id: sum(1 for a in awards.awards(t) if a.confirmed_at) for t in contest.tracks}
     return render_template("contest/admin/certificates.html", contest=contest, certs=certs, entries=entries,
-                           kind=kind, track=track, kinds=KIND_LABELS, confirmed=confirmed,
+                           kind=kind, track=track, order=order, kinds=KIND_LABELS, confirmed=confirmed,
                            judges=len(certificate_records.summit_judges(contest.summit)),
                            valid=sum(1 for c in certs if c.revoked_at is None))
 
@@ -111,7 +117,8 @@ def admin_certificate_revoke(cert_id: int):
 def admin_certificates_batch():
     contest = current_contest()
     kind, track = _filters()
-    job = certificate_batches.start_certificate_batch(contest.summit, kind or None, track or None, current_user.id)
+    job = certificate_batches.start_certificate_batch(contest.summit, kind or None, track or None, current_user.id,
+                                                      order=_order())
     return redirect(url_for("contest.admin_certificate_batch", job_id=job.id), 303)
 
 

@@ -17,14 +17,19 @@ from ..errors import ContestError
 from ..forms import AdvanceForm, RoundForm
 from ..models import Assignment, Entry, Round
 from . import bp
+from summit.core import names
+
 from .lookups import locale, round_or_404
 
 
 def _round_page(round_: Round, form: RoundForm | None = None, advance: AdvanceForm | None = None,
                 proposal: list | None = None, status: int = 200):
     entries = rounds.round_entries(round_)
-    judges = rounds.panel(round_)
-    all_judges = [u for u in db.session.scalars(select(User).order_by(User.id)) if u.has_role("judge")]
+    # Judges by surname strokes, as official lists are; ?order=pinyin for pinyin order.
+    order = "pinyin" if request.args.get("order") == "pinyin" else "stroke"
+    judges = names.sorted_by(rounds.panel(round_), order, lambda u: u.name)
+    all_judges = names.sorted_by([u for u in db.session.scalars(select(User).order_by(User.id)) if u.has_role("judge")],
+                                 order, lambda u: u.name)
     assigned = {}
     for a in db.session.scalars(select(Assignment).where(Assignment.round_id == round_.id)):
         assigned.setdefault(a.entry_id, []).append(a.judge_id)

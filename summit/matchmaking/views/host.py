@@ -47,7 +47,7 @@ def host_index():
 @role_required("host")
 def host_booth(booth_id: int):
     booth = _host_booth(booth_id)
-    requests_ = lookups.booth_requests(booth)
+    requests_ = lookups.find_requests(lookups.booth_requests(booth), request.args.get("q", ""))
     meetings = lookups.booth_meetings(booth, published_only=True)
     walk_in = WalkInForm()
     taken = {}
