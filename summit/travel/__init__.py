@@ -1,9 +1,10 @@
 """Invited talents' journey: invitations and replies, travel (arrival, departure), airport and
-station pickups (Vehicle, Run), hotels and room blocks. So far: the pickup planner
-(pickups.py, `summit plan-pickups`) and the travel form's rules (rules.py)."""
+station pickups (Vehicle, Run), hotels and room blocks. So far: invitations with their letter
+(invitations.py, letters.py), the reply and travel form, the pickup planner (pickups.py,
+`summit plan-pickups`) and the travel form's rules (rules.py)."""
 
 
 def init_feature(app, features) -> None:
-    from . import commands
+    from . import commands, models  # noqa: F401  (the tables join the metadata)
 
     features.commands.extend(commands.COMMANDS)
