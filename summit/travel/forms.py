@@ -35,7 +35,7 @@ class TravelForm(FlaskForm):
     pickup_wanted = BooleanField(_l("Please meet me on arrival"), default=True)
     check_in_on = DateField(_l("Hotel check-in"), validators=[Optional()])
     check_out_on = DateField(_l("Hotel check-out"), validators=[Optional()])
-    room_preference = RadioField(_l("Room"), choices=ROOM_CHOICES, default="single", validate_choice=False)
+    room_preference = RadioField(_l("Room type"), choices=ROOM_CHOICES, default="single", validate_choice=False)
     dietary = TextAreaField(_l("Dietary needs"), validators=[Length(max=500)])
 
     def set_places(self, places, locale: str) -> None:

@@ -14,10 +14,10 @@ def test_every_feature_registers_its_menu_and_dashboard_section(app):
         endpoints = {item.endpoint for item in registry.nav}
         assert {"core.summits", "registration.admin_list", "badges.index", "badges.checkin_page",
                 "contest.admin", "contest.judge_home", "matchmaking.org_index", "matchmaking.host_index",
-                "programme.admin", "dashboard.index"} <= endpoints
+                "programme.admin", "travel.invitations", "dashboard.index"} <= endpoints
         assert all(endpoint in app.view_functions for endpoint in endpoints)
         assert [f for f, _ in registry.dashboard_sections] == ["registration", "badges", "contest",
-                                                              "matchmaking", "programme"]
+                                                              "matchmaking", "programme", "travel"]
         assert [f for f, _ in registry.demo_loaders] == ["registration", "badges", "contest",
                                                         "matchmaking", "programme"]
         assert {"badges", "ops"} <= {f for f, _p, _s in registry.api_specs}
