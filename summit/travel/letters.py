@@ -105,7 +105,7 @@ def _bilingual(d: LetterData) -> str:
 
 def _visa(d: LetterData) -> str:
     stay_from, stay_to = d.stay_from or d.starts_on, d.stay_to or d.ends_on
-    nationality = f", a citizen of {_e(d.nationality)}," if d.nationality else ""
+    nationality = f", a citizen of {_e(d.nationality)}," if d.nationality else ","
     return f"""<section class="letter visa" lang="en">
   <header><h1 class="latin">Letter of Invitation</h1><div class="title-en">邀请函</div></header>
   <p>To the Visa Office concerned,</p>
