@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
+import re
 import secrets
 from collections import Counter
 from dataclasses import dataclass
@@ -26,7 +27,7 @@ from . import rules
 from .errors import TravelError
 from .letters import QR_MM, LetterData, letter_html
 from .messages import RULE_MESSAGES
-from .models import DEFAULT_PLACES, INVITATION_STATUSES, ROOM_PREFERENCES, Invitation, Place, Travel
+from .models import DEFAULT_PLACES, INVITATION_STATUSES, PLACE_KINDS, ROOM_PREFERENCES, Invitation, Place, Travel
 
 SHANGHAI = ZoneInfo("Asia/Shanghai")
 INVITABLE = ("pending", "approved", "waitlisted")  # not a cancelled or rejected registration
@@ -74,6 +75,38 @@ def places(active_only: bool = True) -> list[Place]:
                 db.session.add(Place(code=code, kind=kind, name_zh=zh, name_en=en, position=n))
         found = list(db.session.scalars(stmt))
     return found
+
+
+PLACE_CODE = re.compile(r"[A-Z0-9]{2,10}")
+
+
+def add_place(code: str, kind: str, name_zh: str, name_en: str) -> Place:
+    """A new airport or station on the travel form's list."""
+    code = (code or "").strip().upper()
+    name_zh, name_en = (name_zh or "").strip(), (name_en or "").strip()
+    if not PLACE_CODE.fullmatch(code):
+        raise TravelError(_("A code is 2 to 10 letters or digits, e.g. TAO."), "code")
+    if kind not in PLACE_KINDS:
+        raise TravelError(_("Choose airport or station."), "kind")
+    if not name_zh or len(name_zh) > 100 or len(name_en) > 100:
+        raise TravelError(_("Give the Chinese name (at most 100 characters)."), "name_zh")
+    places(active_only=False)  # the defaults first, so that they keep their place at the top
+    if db.session.scalar(select(Place.id).where(Place.code == code)):
+        raise TravelError(_("The code %(code)s is already on the list.", code=code), "code", status=409)
+    with transaction():
+        position = (db.session.scalar(select(func.max(Place.position))) or 0) + 1
+        place = Place(code=code, kind=kind, name_zh=name_zh, name_en=name_en or name_zh, position=position)
+        db.session.add(place)
+        db.session.flush()
+        audit.record(place, "place.added", None, {"code": code})
+    return place
+
+
+def set_place_active(place: Place, active: bool) -> None:
+    """A place taken off the list stays on the travel already given; the form no longer offers it."""
+    with transaction():
+        place.active = bool(active)
+        audit.record(place, "place.changed", None, {"active": place.active})
 
 
 # --- the organizer's side ------------------------------------------------------------------------

@@ -17,7 +17,7 @@ from summit.registration.models import STATUSES, Category
 
 from . import invitations as service
 from .forms import TravelForm
-from .models import INVITATION_STATUSES, Invitation
+from .models import INVITATION_STATUSES, Invitation, Place
 
 bp = Blueprint("travel", __name__, url_prefix="/travel")
 NAV = [NavItem("travel.invitations", _l("Invitations"), ("organizer",))]
@@ -77,7 +77,8 @@ def invite():
 @role_required("organizer")
 @back_to("travel.invitations")
 def remind():
-    ids = request.form.getlist("invitation_ids", type=db_int) or None
+    # "all": everyone who has not answered; otherwise the ticked ones (none ticked is refused).
+    ids = None if request.form.get("all") else request.form.getlist("invitation_ids", type=db_int)
     result = service.remind(_summit(), ids)
     flash(_("%(n)d reminders queued.", n=result["reminded"]), "success")
     return redirect(url_for("travel.invitations", invitation="invited"), 303)
@@ -88,6 +89,30 @@ def remind():
 def organizer_letter(invitation_id: int):
     inv = db.get_or_404(Invitation, invitation_id)
     return _pdf(service.letter_pdf(inv), f"invitation-{inv.serial}.pdf")
+
+
+@bp.route("/places")
+@role_required("organizer")
+def places_page():
+    return render_template("travel/places.html", places=service.places(active_only=False))
+
+
+@bp.route("/places", methods=["POST"])
+@role_required("organizer")
+@back_to("travel.places_page")
+def place_add():
+    place = service.add_place(request.form.get("code", ""), request.form.get("kind", ""),
+                              request.form.get("name_zh", ""), request.form.get("name_en", ""))
+    flash(_("%(name)s added.", name=place.name(_locale())), "success")
+    return redirect(url_for("travel.places_page"), 303)
+
+
+@bp.route("/places/<int:place_id>/active", methods=["POST"])
+@role_required("organizer")
+@back_to("travel.places_page")
+def place_active(place_id: int):
+    service.set_place_active(db.get_or_404(Place, place_id), request.form.get("active") == "1")
+    return redirect(url_for("travel.places_page"), 303)
 
 
 # --- the invitee's private link ------------------------------------------------------------------

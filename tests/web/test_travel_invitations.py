@@ -176,7 +176,9 @@ def test_remind_those_who_have_not_answered(client, db, login, people):
     login("organizer")
     tokens = invite_all(client, db, people)
     client.post(f"/travel/i/{tokens['wan@example.com']}/reply", data={"answer": "decline"})
-    response = client.post("/travel/invitations/remind")
+    assert client.post("/travel/invitations/remind").status_code == 303  # nobody ticked: refused
+    assert count(db, OutboundMail) == 3
+    response = client.post("/travel/invitations/remind", data={"all": "1"})
     assert response.status_code == 303
     db.session.rollback()
     reminders = db.session.scalars(select(OutboundMail).where(OutboundMail.id > 3).order_by(OutboundMail.id)).all()
@@ -254,3 +256,24 @@ def test_dashboard_counts_replies_and_arrivals(client, db, login, people, reg_su
     assert service.arrivals(reg_summit) == {(dt.date(2030, 11, 18), tao): 4}  # two parties of two
     page = client.get(f"/dashboard/{reg_summit.id}").get_data(as_text=True)
     assert "邀请与抵达" in page and "青岛胶东国际机场" in page
+
+
+def test_organizer_keeps_the_list_of_places(client, db, login, people):
+    login("organizer")
+    page = client.get("/travel/places").get_data(as_text=True)
+    assert "青岛胶东国际机场" in page and "青岛站" in page and "青岛北站" in page
+    response = client.post("/travel/places", data={"code": "jnz", "kind": "station", "name_zh": "济南西站",
+                                                   "name_en": "Jinan West Railway Station"})
+    assert response.status_code == 303
+    for bad in ({"code": "TAO", "kind": "airport", "name_zh": "重复"}, {"code": "x", "kind": "airport", "name_zh": "短"},
+                {"code": "ABC", "kind": "port", "name_zh": "港口"}, {"code": "ABD", "kind": "airport", "name_zh": ""}):
+        assert client.post("/travel/places", data=bad).status_code == 303, bad
+    assert count(db, Place) == 4
+    qdz = db.session.scalar(select(Place).where(Place.code == "QDZ"))
+    assert client.post(f"/travel/places/{qdz.id}/active", data={"active": "0"}).status_code == 303
+    token = invite_all(client, db, people)["yan@example.com"]
+    client.post(f"/travel/i/{token}/reply", data={"answer": "accept"})
+    form = client.get(f"/travel/i/{token}/travel").get_data(as_text=True)
+    assert "济南西站" in form and "青岛站 (QDZ)" not in form
+    refused = client.post(f"/travel/i/{token}/travel", data={**GOOD, "arrival_place_id": str(qdz.id)})
+    assert refused.status_code == 422 and count(db, Travel) == 0
