@@ -78,12 +78,18 @@ def places(active_only: bool = True) -> list[Place]:
 
 
 PLACE_CODE = re.compile(r"[A-Z0-9]{2,10}")
+_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
+
+
+def clean(text: str | None) -> str:
+    """Typed text without control characters (PostgreSQL refuses NUL in text), trimmed."""
+    return _CONTROL.sub("", text or "").strip()
 
 
 def add_place(code: str, kind: str, name_zh: str, name_en: str) -> Place:
     """A new airport or station on the travel form's list."""
     code = (code or "").strip().upper()
-    name_zh, name_en = (name_zh or "").strip(), (name_en or "").strip()
+    name_zh, name_en = clean(name_zh), clean(name_en)
     if not PLACE_CODE.fullmatch(code):
         raise TravelError(_("A code is 2 to 10 letters or digits, e.g. TAO."), "code")
     if kind not in PLACE_KINDS:
@@ -290,7 +296,7 @@ def travel_problems(data: TravelInput, summit: Summit) -> list[tuple[str, str]]:
             found.append(("check_out_on", _("The check-out date must be after the check-in date.")))
         elif (data.check_out_on - data.check_in_on).days > MAX_STAY_DAYS:
             found.append(("check_out_on", _("A stay is at most %(n)d nights.", n=MAX_STAY_DAYS)))
-    if len(data.dietary or "") > 500:
+    if len(clean(data.dietary)) > 500:
         found.append(("dietary", _("At most 500 characters.")))
     return found
 
@@ -327,7 +333,7 @@ def save_travel(inv: Invitation, data: TravelInput) -> Travel:
         travel.check_in_on = data.check_in_on
         travel.check_out_on = data.check_out_on
         travel.room_preference = data.room_preference
-        travel.dietary = (data.dietary or "").strip()
+        travel.dietary = clean(data.dietary)
         db.session.add(travel)
         db.session.flush()
         audit.record(inv, "invitation.travel", None, {"arrival": travel.arrival_number,

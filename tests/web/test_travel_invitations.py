@@ -277,3 +277,21 @@ def test_organizer_keeps_the_list_of_places(client, db, login, people):
     assert "济南西站" in form and "青岛站 (QDZ)" not in form
     refused = client.post(f"/travel/i/{token}/travel", data={**GOOD, "arrival_place_id": str(qdz.id)})
     assert refused.status_code == 422 and count(db, Travel) == 0
+
+
+NASTY = ["", " ", "0", "-1", "1e309", "NaN", "<script>alert(1)</script>", "\u0000", "𠀀𪚥", "a" * 5000,
+         "2030-13-45T25:61", "99999999999999999999"]
+
+
+def test_travel_form_takes_any_input_without_a_server_error(client, db, login, people):
+    login("organizer")
+    token = invite_all(client, db, people)["yan@example.com"]
+    client.post(f"/travel/i/{token}/reply", data={"answer": "accept"})
+    for name in GOOD:
+        for value in NASTY:
+            response = client.post(f"/travel/i/{token}/travel", data={**GOOD, name: value})
+            assert response.status_code in (303, 422), (name, value, response.status_code)
+    db.session.rollback()
+    travel = db.session.scalar(select(Travel))
+    assert travel is not None and "\x00" not in travel.dietary
+    assert client.post(f"/travel/i/{token}/reply", data={"answer": "\u0000"}).status_code == 400
