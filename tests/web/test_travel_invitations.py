@@ -295,3 +295,37 @@ def test_travel_form_takes_any_input_without_a_server_error(client, db, login, p
     travel = db.session.scalar(select(Travel))
     assert travel is not None and "\x00" not in travel.dietary
     assert client.post(f"/travel/i/{token}/reply", data={"answer": "\u0000"}).status_code == 400
+
+
+def test_travel_pages_are_valid_html(client, db, login, people, database_url, tmp_path):
+    """The Nu HTML checker over the pages of the journey, the form with its errors included (the
+    demo summit has no invitations, so the project's page walk does not reach them)."""
+    import json
+
+    from tests.web.test_ops_html import CHECKER_GAPS, vnu_command
+
+    if not database_url.startswith("sqlite"):
+        pytest.skip("the markup does not depend on the database; checked once, on SQLite")
+    command = vnu_command()
+    login("organizer")
+    token = invite_all(client, db, people)["yan@example.com"]
+    inv = db.session.scalar(select(Invitation).where(Invitation.status == "invited"))
+    pages = {"list": client.get("/travel/invitations"), "places": client.get("/travel/places"),
+             "reply": client.get(f"/travel/i/{token}"), "verify": client.get(f"/travel/verify/{inv.verify_code}")}
+    client.post(f"/travel/i/{token}/reply", data={"answer": "accept"})
+    pages["form"] = client.get(f"/travel/i/{token}/travel")
+    pages["form-errors"] = client.post(f"/travel/i/{token}/travel", data={**GOOD, "arrival_number": "X"})
+    client.post(f"/travel/i/{token}/travel", data=GOOD)
+    pages["accepted"] = client.get(f"/travel/i/{token}")
+    folder = tmp_path / "pages"  # not tmp_path itself: the test's database lives there
+    folder.mkdir()
+    for name, response in pages.items():
+        assert response.status_code in (200, 422), name
+        (folder / f"{name}.html").write_bytes(response.data)
+    done = subprocess.run(command + ["--errors-only", "--format", "json", "--no-langdetect", str(folder)],
+                          capture_output=True, text=True, timeout=300)
+    messages = json.loads(done.stderr or done.stdout or '{"messages": []}')["messages"]
+    problems = [f"{m.get('url', '').rsplit('/', 1)[-1]}: {m['message']} [{m.get('extract', '')[:80]}]"
+                for m in messages if (m.get("type") == "error" or m.get("subType") == "fatal")
+                and m.get("message") not in CHECKER_GAPS]
+    assert not problems, "\n".join(problems)
