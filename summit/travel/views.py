@@ -60,7 +60,7 @@ def invitations():
     rows = service.selection(summit, category, status, state)
     return render_template("travel/invitations.html", summit=summit, rows=rows, categories=categories,
                            statuses=STATUSES, category=category, status=status, state=state,
-                           counts=service.counts(summit), labels=INVITATION_LABELS)
+                           counts=service.counts(summit), labels=INVITATION_LABELS, to_local=service.to_local)
 
 
 @bp.route("/invitations/invite", methods=["POST"])

@@ -153,6 +153,9 @@ def test_invitee_accepts_and_gives_travel(client, db, login, people):
     assert (travel.party_size, travel.pickup_wanted, travel.room_preference) == (2, True, "shared")
     assert "SC4651" in client.get(f"/travel/i/{token}").get_data(as_text=True)
     assert 'value="SC4651"' in client.get(f"/travel/i/{token}/travel").get_data(as_text=True)
+    login("organizer")
+    listed = client.get("/travel/invitations?invitation=accepted").get_data(as_text=True)
+    assert "严小天" in listed and "SC4651 · 11-18 09:40 · TAO · 2人" in listed
 
     # Declining afterwards drops the travel.
     assert client.post(f"/travel/i/{token}/reply", data={"answer": "decline"}).status_code == 303
