@@ -5,8 +5,9 @@ station pickups (Vehicle, Run), hotels and room blocks. So far: invitations with
 
 
 def init_feature(app, features) -> None:
-    from . import commands, dashboard, views
+    from . import commands, dashboard, shredding, views
 
     features.add_views(app, views.bp, views.NAV)
     features.commands.extend(commands.COMMANDS)
     features.dashboard_sections.append(("travel", dashboard.figures))
+    features.shredders.append(("travel", shredding.shred))

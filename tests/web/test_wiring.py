@@ -28,7 +28,7 @@ def test_every_feature_registers_its_menu_and_dashboard_section(app):
         assert registry.checked_in_source is not None
         # Every feature with personal data shreds it (tests/web/test_registration_shred_everything.py).
         assert [f for f, _ in registry.shredders] == ["registration", "badges", "contest", "matchmaking",
-                                                      "programme"]
+                                                      "programme", "travel"]
         assert {c.name for c in registry.commands} >= {"shred", "shred-person"}
     assert list(FEATURES)[:3] == ["core", "auth", "registration"]
 

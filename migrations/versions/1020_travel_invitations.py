@@ -1,16 +1,16 @@
 """travel: places (airports and stations, seeded with Qingdao's three), invitations with their
 reply and private link, and the invitees' travel.
 
-Revision ID: 0920_travel_invitations
-Revises: 0910_relative_storage_paths
+Revision ID: 1020_travel_invitations
+Revises: 1010_sessions_and_uploads
 """
 from alembic import op
 import sqlalchemy as sa
 
 
 # revision identifiers, used by Alembic.
-revision = '0920_travel_invitations'
-down_revision = '0910_relative_storage_paths'
+revision = '1020_travel_invitations'
+down_revision = "1010_sessions_and_uploads"
 branch_labels = None
 depends_on = None
 
