@@ -32,6 +32,7 @@ PUBLIC = {
     "contest.apply": "the public application form",
     "contest.results": "published results of a track",
     "contest.verify": "certificate verification from the QR code",
+    "travel.verify": "invitation letter verification from the QR code (no personal numbers)",
     "core.service_worker": "the offline script of the check-in and judges' pages; it holds no data",
     "contest.stage_state": "what is on stage, for the big screen and the judges' tablets",
     "contest.stage_screen": "the hall's big screen",

@@ -14,10 +14,10 @@ def test_every_feature_registers_its_menu_and_dashboard_section(app):
         endpoints = {item.endpoint for item in registry.nav}
         assert {"core.summits", "registration.admin_list", "badges.index", "badges.checkin_page",
                 "contest.admin", "contest.judge_home", "matchmaking.org_index", "matchmaking.host_index",
-                "programme.admin", "dashboard.index"} <= endpoints
+                "programme.admin", "travel.invitations", "dashboard.index"} <= endpoints
         assert all(endpoint in app.view_functions for endpoint in endpoints)
         assert [f for f, _ in registry.dashboard_sections] == ["registration", "badges", "contest",
-                                                              "matchmaking", "programme"]
+                                                              "matchmaking", "programme", "travel"]
         assert [f for f, _ in registry.demo_loaders] == ["registration", "badges", "contest",
                                                         "matchmaking", "programme"]
         assert {"badges", "ops"} <= {f for f, _p, _s in registry.api_specs}
@@ -28,7 +28,7 @@ def test_every_feature_registers_its_menu_and_dashboard_section(app):
         assert registry.checked_in_source is not None
         # Every feature with personal data shreds it (tests/web/test_registration_shred_everything.py).
         assert [f for f, _ in registry.shredders] == ["registration", "badges", "contest", "matchmaking",
-                                                      "programme"]
+                                                      "programme", "travel"]
         assert {c.name for c in registry.commands} >= {"shred", "shred-person"}
     assert list(FEATURES)[:3] == ["core", "auth", "registration"]
 
