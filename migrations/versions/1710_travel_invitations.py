@@ -1,16 +1,16 @@
 """travel: places (airports and stations, seeded with Qingdao's three), invitations with their
 reply and private link, and the invitees' travel.
 
-Revision ID: 1020_travel_invitations
-Revises: 1010_sessions_and_uploads
+Revision ID: 1710_travel_invitations
+Revises: 1700_name_keys
 """
 from alembic import op
 import sqlalchemy as sa
 
 
 # revision identifiers, used by Alembic.
-revision = '1020_travel_invitations'
-down_revision = "1010_sessions_and_uploads"
+revision = '1710_travel_invitations'
+down_revision = "1700_name_keys"
 branch_labels = None
 depends_on = None
 
