@@ -8,7 +8,6 @@ import re
 import pytest
 from sqlalchemy import func, select, update
 
-from summit.core import signals
 from summit.core.models import AuditEvent, OutboundMail
 from summit.registration.models import Registration
 from tests.fixtures.registration import link_token
@@ -219,33 +218,6 @@ def test_resend_link_issues_a_new_link_and_the_old_one_stops(client, db, reg_sum
     assert client.post("/register/link", data={"contact": "nobody@example.com"}).status_code == 303
     assert db.session.scalar(select(func.count()).select_from(OutboundMail)) == before
     assert client.post("/register/link", data={"contact": ""}).status_code == 422
-
-
-def test_signals_and_confirmation_mail_parts(client, db, reg_summit, person, tmp_path):
-    seen = []
-    image = tmp_path / "qr.png"
-    image.write_bytes(b"\x89PNG\r\n\x1a\nfake")
-
-    def on_approved(registration, **_):
-        seen.append(("approved", registration.id))
-
-    def parts(registration, **_):
-        return {"text": "BADGE-CODE-123", "html": "<p>badge</p>",
-                "attachments": [{"filename": "qr.png", "mimetype": "image/png", "path": str(image)}]}
-
-    signals.registration_approved.connect(on_approved)
-    signals.confirmation_mail_parts.connect(parts)
-    try:
-        client.post("/register", data=person())
-        client.post("/register", data=person("talent"))  # pending: no approval yet, no badge parts
-    finally:
-        signals.registration_approved.disconnect(on_approved)
-        signals.confirmation_mail_parts.disconnect(parts)
-    assert len(seen) == 1
-    mails = db.session.scalars(select(OutboundMail).order_by(OutboundMail.id)).all()
-    # Other receivers (the badges feature's) may add parts of their own beside these.
-    assert "BADGE-CODE-123" in mails[0].body_text and "qr.png" in [a["filename"] for a in mails[0].attachments]
-    assert "BADGE-CODE-123" not in mails[1].body_text
 
 
 def test_extra_questions_are_asked_and_checked(client, db, reg_summit, person):
