@@ -108,7 +108,9 @@ def save_changes(reg: Registration, values: dict, action: str, actor_label: str 
     return reg
 
 
-def cancel(reg: Registration, *, by_attendee: bool, reason: str = "") -> Registration:
+def cancel(reg: Registration, *, by_attendee: bool, reason: str = "", token: str | None = None) -> Registration:
+    """token: the private link the attendee cancels from, which the mail repeats (and which
+    keeps working); without it the mail carries a new one."""
     reg_id, category_id, summit_id = reg.id, reg.category_id, reg.summit_id
     with transaction(lock=True):
         lock_category(category_id, summit_id)
@@ -121,7 +123,7 @@ def cancel(reg: Registration, *, by_attendee: bool, reason: str = "") -> Registr
         audit.record(reg, "cancelled", {"status": old}, {"status": "cancelled"}, note=reason,
                      actor_label="attendee link" if by_attendee else None)
         released = status_signal(reg, "cancelled")
-        queue_status_mail(reg, "cancelled", released=released)
+        queue_status_mail(reg, "cancelled", token, released=released)
         if old in SEAT_STATUSES:
             promote_waitlist(reg.category)
     return reg

@@ -1,5 +1,5 @@
-"""The registrant's mails: one per status change, in the registrant's language, with the
-private link when there is a new one, and what other features add to a confirmation."""
+"""The registrant's mails: one per status change, in the registrant's language, each with the
+person's private link, and what other features add to a confirmation."""
 from __future__ import annotations
 
 from flask import current_app, g, has_app_context
@@ -7,9 +7,9 @@ from flask_babel import force_locale, lazy_gettext as _l
 from markupsafe import Markup
 
 from summit import babel_locale
-from summit.core import links as core_links, mail, signals
-from summit.core.models import OutboundMail
-from summit.registration.links import manage_url
+from summit.core import mail, signals
+from summit.core.models import OutboundMail, utcnow
+from summit.registration.links import manage_url, new_token
 from summit.registration.models import Registration
 
 MAIL_KINDS = {
@@ -40,10 +40,18 @@ CONFIRMATION_KINDS = ("confirmed", "approved", "promoted", "received", "waitlist
 
 
 def queue_status_mail(reg: Registration, kind: str, token: str | None = None, released=()) -> OutboundMail:
-    """The mail for `kind` in the registrant's language. With a token, the private link.
-    released: what a cancellation or rejection released elsewhere (lazy texts), listed."""
+    """The mail for `kind` in the registrant's language, with the private link.
+    released: what a cancellation or rejection released elsewhere (lazy texts), listed.
+
+    Only the token's hash is stored, so without the caller's token (a decision, a promotion, a
+    cancellation by an organizer) a fresh one is issued inside the caller's transaction and the
+    old link stops working: the newest mail always holds the one link that opens."""
     subject_msg, headline_msg = MAIL_KINDS[kind]
-    link = manage_url(token) if token else core_links.url("/register/link")
+    replaced = not token
+    if replaced:
+        token, reg.manage_token_hash = new_token()
+        reg.link_issued_at = utcnow()
+    link = manage_url(token)
     extra_text, extra_html, attachments = [], [], []
     if kind in CONFIRMATION_KINDS and reg.status == "approved":
         for _receiver, result in signals.confirmation_mail_parts.send(reg):
@@ -57,7 +65,7 @@ def queue_status_mail(reg: Registration, kind: str, token: str | None = None, re
     with force_locale(babel_locale(reg.language or "zh_CN")):
         summit_name = reg.summit.name(reg.language)
         subject = str(subject_msg) % {"summit": summit_name}
-        context = dict(reg=reg, kind=kind, headline=str(headline_msg), link=link, has_token=bool(token),
+        context = dict(reg=reg, kind=kind, headline=str(headline_msg), link=link, has_token=True, replaced=replaced and kind != "link",
                        summit_name=summit_name, extra_text=extra_text, extra_html=extra_html,
                        released=[str(t) for t in released],
                        is_en=str(reg.language).startswith("en"))

@@ -27,8 +27,11 @@ def decide(summit: Summit, ids: list[int], action: str, reason: str = "", user_i
     each one approved again, what it had released before and does not get back."""
     if action not in ("approve", "reject"):
         raise RegistrationError(_("Unknown action."), status=400)
+    if action == "reject" and len(set(ids)) > 1 and not reason.strip():
+        # Each person reads the reason in their mail: a bulk rejection never goes out bare.
+        raise RegistrationError(_("Give the reason for rejecting: it is sent to each person."), "reason", status=422)
     target = "approved" if action == "approve" else "rejected"
-    allowed = {"approve": ("pending", "waitlisted", "rejected"), "reject": ("pending", "waitlisted", "approved")}[action]
+    allowed = ALLOWED_FROM[action]
     ids = sorted({int(i) for i in ids})
     summit_id = summit.id
     with transaction(lock=True):
@@ -70,6 +73,17 @@ def released_earlier(reg: Registration) -> list[str]:
         AuditEvent.subject_type == "registrations", AuditEvent.subject_id == reg.id, AuditEvent.action == "released")
         .order_by(AuditEvent.id.desc()).limit(1))
     return list((event.after or {}).get("released", [])) if event is not None else []
+
+
+ALLOWED_FROM = {"approve": ("pending", "waitlisted", "rejected"), "reject": ("pending", "waitlisted", "approved")}
+
+
+def bulk_preview(summit: Summit, ids: list[int], action: str) -> tuple[list[Registration], int]:
+    """The registrations a bulk action would change (each is mailed) and how many it would leave."""
+    regs = db.session.scalars(select(Registration).where(
+        Registration.id.in_(ids), Registration.summit_id == summit.id).order_by(Registration.name)).all()
+    changing = [r for r in regs if r.status in ALLOWED_FROM[action]]
+    return changing, len(set(ids)) - len(changing)
 
 
 def organizer_update(reg: Registration, clean: dict) -> Registration:

@@ -70,21 +70,35 @@ def admin_list():
 @role_required("organizer")
 @back_to("registration.admin_list")
 def admin_bulk():
+    """Two steps, both server-side (no script needed under the CSP): the list's button shows a
+    confirmation naming how many people will be mailed (and asks the reason for a rejection);
+    only its own button, which sends confirmed=1, acts."""
     summit = _organizer_summit()
     ids = db_ids(request.form.getlist("ids"))[:1000]
     action = request.form.get("action")
+    back = request.form.get("back") if (request.form.get("back") or "").startswith("/organizer/") \
+        else url_for("registration.admin_list")
     if not ids:
         flash(_("Select at least one registration."), "warning")
-    elif action not in ("approve", "reject"):
+        return redirect(back, 303)
+    if action not in ("approve", "reject"):
         abort(400)
-    else:
-        result = organizer.decide(summit, ids, action, (request.form.get("reason") or "").strip()[:500],
-                                 user_id=current_user.id)
-        flash(_("%(done)s changed, %(skipped)s left as they were.", done=result["done"], skipped=result["skipped"]),
-              "success")
-        _flash_released(result["released"], action)
-    return redirect(request.form.get("back") if (request.form.get("back") or "").startswith("/organizer/")
-                    else url_for("registration.admin_list"), 303)
+    reason = (request.form.get("reason") or "").strip()[:500]
+    form = forms.ReasonForm(formdata=None, data={"reason": reason})
+    if request.form.get("confirmed") == "1":
+        try:
+            result = organizer.decide(summit, ids, action, reason, user_id=current_user.id)
+        except RegistrationError as exc:
+            form.reason.errors = [exc.message]
+        else:
+            flash(_("%(done)s changed, %(skipped)s left as they were.", done=result["done"],
+                    skipped=result["skipped"]), "success")
+            _flash_released(result["released"], action)
+            return redirect(back, 303)
+    changing, unchanged = organizer.bulk_preview(summit, ids, action)
+    return render_template("registration/bulk_confirm.html", summit=summit, action=action, ids=ids,
+                           changing=changing, unchanged=unchanged, form=form, back=back), \
+        (422 if form.reason.errors else 200)
 
 
 def _flash_released(released: dict[int, list], action: str) -> None:

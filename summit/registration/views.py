@@ -163,6 +163,6 @@ def manage_cancel(token: str):
         flash(_("This registration is already closed."), "info")
     else:
         reason = (request.form.get("reason") or "").strip()[:500]
-        attendee.cancel(reg, by_attendee=True, reason=reason)
+        attendee.cancel(reg, by_attendee=True, reason=reason, token=token)
         flash(_("Your registration is cancelled."), "info")
     return redirect(url_for("registration.manage", token=token), 303)

@@ -144,3 +144,52 @@ def test_promotion_mail_is_sent(client, db, reg_summit, person, smtp_server):
     mail.deliver_due()
     subjects = [m["Subject"] for m in smtp_server.messages]
     assert "【2030千山峰会】您已进入候补名单" in subjects and "【2030千山峰会】候补成功" in subjects
+
+
+def test_every_status_mail_carries_a_working_private_link(client, db, login, reg_summit, person, smtp_server):
+    """Approval, rejection, waitlist, promotion and cancellation: each mail holds the link that
+    opens the registration now; a link the server could not repeat is replaced, the old one dead."""
+    talent = person("talent")
+    first = client.post("/register", data=talent)
+    old_path = re.search(r"(/r/[A-Za-z0-9_-]+)", first.headers["Location"]).group(1)
+    media = [person("media") for _ in range(3)]
+    for data in media:
+        client.post("/register", data=data)
+    login("organizer")
+    from summit.registration.models import Registration
+
+    reg_id = db.session.scalar(select(Registration.id).where(Registration.email == talent["email"]))
+    client.post(f"/organizer/registrations/{reg_id}/decide", data={"action": "approve"})
+    mail.deliver_due()
+    approved = smtp_server.to(talent["email"])[-1]
+    assert approved["Subject"] == "【2030千山峰会】报名审核通过"
+    path = _link(approved)
+    assert path != old_path and client.get(old_path).status_code == 404  # the old link is revoked
+    assert talent["name"] in client.get(path).get_data(as_text=True)
+    client.post(f"/organizer/registrations/{reg_id}/decide", data={"action": "reject", "reason": "资格不符"})
+    mail.deliver_due()
+    rejected = smtp_server.to(talent["email"])[-1]
+    assert "资格不符" in body_text(rejected) and client.get(_link(rejected)).status_code == 200
+    # The waitlisted third media registration: its waitlist mail, then the promotion when the
+    # organizer cancels the first; the cancelled person's mail opens the cancelled registration.
+    waitlisted = smtp_server.to(media[2]["email"])[-1]
+    assert waitlisted["Subject"] == "【2030千山峰会】您已进入候补名单" and client.get(_link(waitlisted)).status_code == 200
+    first_media = db.session.scalar(select(Registration.id).where(Registration.email == media[0]["email"]))
+    client.post(f"/organizer/registrations/{first_media}/cancel")
+    mail.deliver_due()
+    cancelled = smtp_server.to(media[0]["email"])[-1]
+    assert cancelled["Subject"] == "【2030千山峰会】报名已取消"
+    assert "已取消" in client.get(_link(cancelled)).get_data(as_text=True)
+    promoted = smtp_server.to(media[2]["email"])[-1]
+    assert promoted["Subject"] == "【2030千山峰会】候补成功"
+    assert media[2]["name"] in client.get(_link(promoted)).get_data(as_text=True)
+    assert "/register/link" not in body_text(promoted) and _link(promoted) in body_html(promoted)
+
+
+def test_an_attendee_who_cancels_keeps_the_link_they_used(client, db, reg_summit, person, smtp_server):
+    data = person()
+    path = re.search(r"(/r/[A-Za-z0-9_-]+)", client.post("/register", data=data).headers["Location"]).group(1)
+    client.post(f"{path}/cancel")
+    mail.deliver_due()
+    cancelled = smtp_server.to(data["email"])[-1]
+    assert _link(cancelled) == path and client.get(path).status_code == 200

@@ -99,18 +99,47 @@ def test_bulk_approve_and_reject(client, db, login, demo_summit):
     login("organizer")
     pending = db.session.scalars(select(Registration.id).where(Registration.status == "pending").limit(3)).all()
     approved = db.session.scalar(select(Registration.id).where(Registration.status == "approved").limit(1))
-    response = client.post("/organizer/registrations/bulk", data={"ids": [str(i) for i in pending] + [str(approved)],
-                                                                  "action": "approve"})
+    ids = [str(i) for i in pending] + [str(approved)]
+    mails_before = db.session.scalar(select(func.count()).select_from(OutboundMail))
+    # The list's button only asks: how many people will be mailed, and nothing changes yet.
+    ask = client.post("/organizer/registrations/bulk", data={"ids": ids, "action": "approve"})
+    page = ask.get_data(as_text=True)
+    assert ask.status_code == 200 and "批准 3 人？" in page and 'name="confirmed" value="1"' in page
+    assert "1 条所选报名不在可操作的状态" in page
+    assert set(db.session.scalars(select(Registration.status).where(Registration.id.in_(pending))).all()) == {"pending"}
+    assert db.session.scalar(select(func.count()).select_from(OutboundMail)) == mails_before
+    response = client.post("/organizer/registrations/bulk", data={"ids": ids, "action": "approve", "confirmed": "1"})
     assert response.status_code == 303
     assert set(db.session.scalars(select(Registration.status).where(Registration.id.in_(pending))).all()) == {"approved"}
     emails = db.session.scalars(select(Registration.email).where(Registration.id.in_(pending + [approved]))).all()
     to = db.session.scalars(select(OutboundMail.to_addr).where(OutboundMail.to_addr.in_(emails))).all()
     assert len(to) == 3  # the already approved one was left alone and got no mail
     response = client.post("/organizer/registrations/bulk", data={"ids": [str(pending[0])], "action": "reject",
-                                                                  "reason": "名额已满"})
+                                                                  "reason": "名额已满", "confirmed": "1"})
     reg = db.session.get(Registration, pending[0])
     assert reg.status == "rejected" and reg.status_reason == "名额已满" and reg.reviewed_by_id is not None
     assert client.post("/organizer/registrations/bulk", data={"ids": ["1"], "action": "delete"}).status_code == 400
+
+
+def test_bulk_reject_needs_a_reason_and_a_confirmation(client, db, login, demo_summit):
+    login("organizer")
+    pending = db.session.scalars(select(Registration.id).where(Registration.status == "pending").limit(2)).all()
+    ids = [str(i) for i in pending]
+    mails_before = db.session.scalar(select(func.count()).select_from(OutboundMail))
+    ask = client.post("/organizer/registrations/bulk", data={"ids": ids, "action": "reject"})
+    page = ask.get_data(as_text=True)
+    assert ask.status_code == 200 and "不通过 2 人？" in page and 'name="reason"' in page
+    # Confirmed without a reason: refused next to the field, nothing changed, nobody mailed.
+    bare = client.post("/organizer/registrations/bulk", data={"ids": ids, "action": "reject", "confirmed": "1",
+                                                              "reason": "  "})
+    assert bare.status_code == 422 and "请填写不通过的原因" in bare.get_data(as_text=True)
+    assert set(db.session.scalars(select(Registration.status).where(Registration.id.in_(pending))).all()) == {"pending"}
+    assert db.session.scalar(select(func.count()).select_from(OutboundMail)) == mails_before
+    done = client.post("/organizer/registrations/bulk", data={"ids": ids, "action": "reject", "confirmed": "1",
+                                                              "reason": "本届名额已满"})
+    assert done.status_code == 303
+    bodies = db.session.scalars(select(OutboundMail.body_text).where(OutboundMail.id > mails_before)).all()
+    assert len(bodies) == 2 and all("本届名额已满" in b for b in bodies)
 
 
 def test_rejecting_frees_a_seat_for_the_waitlist(client, db, login, reg_summit, person):

@@ -208,6 +208,13 @@ function searchResult(person) {
   who.append(element("div", "fw-semibold", person.name),
              element("div", "small text-muted", [person.organisation, person.category, `…${person.phone_tail}`]
                .filter(Boolean).join(" · ")));
+  // Only an approved person can be checked in (the server refuses the others): for them the
+  // status is shown instead of the button.
+  if (!person.checked_in && person.status && person.status !== "approved") {
+    line.append(who, element("span", "badge text-bg-secondary search-status",
+                             (text.statuses && text.statuses[person.status]) || person.status));
+    return line;
+  }
   const button = element("button", `btn btn-sm ${person.checked_in ? "btn-outline-secondary" : "btn-success"}`,
                          person.checked_in ? text.done : text.checkin);
   button.type = "button";
