@@ -96,6 +96,12 @@ def compile_all() -> None:
         for po in folder.glob("*/LC_MESSAGES/messages.po"):
             with po.open("rb") as fh:
                 catalog = read_po(fh)
+            # Flask-Babel merges the feature catalogs into one that keeps English's plural rule
+            # (index 1 for n != 1): a language with a single form repeats it as the second.
+            for message in catalog:
+                if message.id and not isinstance(message.id, str) and isinstance(message.string, (list, tuple)) \
+                        and len(message.string) == 1 and message.string[0]:
+                    message.string = (message.string[0],) * 2
             with po.with_suffix(".mo").open("wb") as fh:
                 write_mo(fh, catalog)
 

@@ -17,6 +17,8 @@ def init_feature(app, features) -> None:
     features.api_specs.append(("badges", api_spec.PATHS, api_spec.SCHEMAS))
     features.add_export_column(ExportColumn("badge_code", _l("Badge code"), values=services.export_badge_codes))
     features.set_checked_in_source(checkin.checked_in_ids)
+    features.add_audit_labels("registrations", actions={"badge_reissued": _l("New badge issued")},
+                              fields={"badge": _l("Badge")})
     signals.registration_approved.connect(services.on_registration_approved)
     signals.confirmation_mail_parts.connect(services.confirmation_mail_parts)
     signals.registration_withdrawn.connect(services.on_registration_withdrawn)

@@ -1,11 +1,23 @@
-"""The audit trail: record() adds one AuditEvent to the caller's transaction."""
+"""The audit trail: record() adds one AuditEvent to the caller's transaction; describe() puts
+an event into words (the labels each feature registers, see features.AuditLabels)."""
 from __future__ import annotations
 
 import datetime as dt
+from dataclasses import dataclass
 from typing import Any
+
+from flask_babel import gettext as _, lazy_gettext as _l
 
 from summit.core.models import AuditEvent
 from summit.extensions import db
+
+# Who acted, when it was nobody's account (current_actor and the callers' actor_label).
+ACTOR_LABELS = {
+    "system": _l("System"),
+    "anonymous": _l("Visitor (not logged in)"),
+    "attendee link": _l("The attendee (private link)"),
+    "attendee request": _l("The attendee (asked for a new link)"),
+}
 
 
 # Values the trail never holds in full: identity document numbers, masked as every page shows them.
@@ -72,3 +84,44 @@ def changes(obj, fields, new_values: dict[str, Any]) -> tuple[dict, dict]:
 def jsonable(values: dict[str, Any]) -> dict[str, Any]:
     """Values as an audit row's JSON holds them: dates and datetimes in ISO form."""
     return {k: (v.isoformat() if isinstance(v, (dt.date, dt.datetime)) else v) for k, v in values.items()}
+
+
+@dataclass
+class Described:
+    action: str
+    actor: str
+    changes: list[tuple[str, str | None, str]]  # (field label, before or None, after)
+
+
+def _value_text(value: Any, codes: dict) -> str:
+    if value is None or value == "" or value == []:
+        return "—"
+    if isinstance(value, bool):
+        return _("Yes") if value else _("No")
+    if isinstance(value, list):
+        return "、".join(_value_text(v, codes) for v in value)
+    if isinstance(value, dict):
+        return "; ".join(f"{k}: {_value_text(v, codes)}" for k, v in value.items())
+    return str(codes.get(value, value)) if isinstance(value, str) else str(value)
+
+
+def actor_text(label: str | None) -> str:
+    label = label or "system"
+    if label.startswith("token:"):
+        return _("API token %(name)s", name=label[len("token:"):])
+    return str(ACTOR_LABELS.get(label, label))
+
+
+def describe(event: AuditEvent) -> Described:
+    """The event in the reader's language: its action, who did it, and each changed field."""
+    from summit.core.features import AuditLabels, features
+
+    labels = features().audit_labels.get(event.subject_type) or AuditLabels()
+    before, after = event.before or {}, event.after or {}
+    changes = []
+    for key in list(after) + [k for k in before if k not in after]:
+        codes = labels.values.get(key, {})
+        changes.append((str(labels.fields.get(key, key)),
+                        _value_text(before[key], codes) if key in before else None,
+                        _value_text(after.get(key), codes) if key in after else "—"))
+    return Described(str(labels.actions.get(event.action, event.action)), actor_text(event.actor_label), changes)

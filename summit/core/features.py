@@ -6,7 +6,8 @@ create_app imports every package named in summit.FEATURES, in that order, and ca
 - adds its `summit` commands,
 - connects its receivers to the signals of summit/core/signals.py (each signal is documented there),
 - and offers what other features show: registration export columns, the "checked in" source of
-  the registrations list, dashboard sections, demo data, API descriptions, stage kinds.
+  the registrations list, dashboard sections, demo data, API descriptions, stage kinds, and the
+  words of its audit trail (audit_labels: action and field names, and the labels of coded values).
 
 Nothing is found by module name and nothing is appended to another feature's lists at import
 time, so what a feature offers can be read in its `__init__.py`, and a test checks the real
@@ -37,6 +38,17 @@ class ExportColumn:
 
 
 @dataclass
+class AuditLabels:
+    """The words for one kind of record's audit trail (AuditEvent.subject_type, a table name):
+    action code -> label, field key -> label, and field key -> {code -> label} for coded values.
+    Read by summit.core.audit.describe(), so every history page reads as words."""
+
+    actions: dict[str, Any] = field(default_factory=dict)
+    fields: dict[str, Any] = field(default_factory=dict)
+    values: dict[str, dict[str, Any]] = field(default_factory=dict)
+
+
+@dataclass
 class Features:
     nav: list = field(default_factory=list)  # NavItem, in menu order
     home_links: list = field(default_factory=list)  # NavItem
@@ -58,6 +70,9 @@ class Features:
     # it) and tells the scope the values, audit subjects and files that go. Run together, in one
     # transaction, by summit/registration/retention.py (`summit shred`, `summit shred-person`).
     shredders: list[tuple[str, Callable]] = field(default_factory=list)
+    # subject_type (table name) -> AuditLabels; several features may add to one table's words
+    # (matchmaking adds its actions on registrations).
+    audit_labels: dict[str, AuditLabels] = field(default_factory=dict)
 
     def add_views(self, app, bp, nav=(), home_links=()) -> None:
         app.register_blueprint(bp)
@@ -73,6 +88,18 @@ class Features:
         if self.checked_in_source is not None:
             raise ValueError("only one feature can say who has checked in")
         self.checked_in_source = source
+
+    def add_audit_labels(self, subject_type: str, actions: dict | None = None, fields: dict | None = None,
+                         values: dict | None = None) -> None:
+        labels = self.audit_labels.setdefault(subject_type, AuditLabels())
+        for code in actions or {}:
+            if code in labels.actions:
+                raise ValueError(f"audit action {subject_type}.{code} is labelled twice")
+        labels.actions.update(actions or {})
+        for key, label in (fields or {}).items():
+            labels.fields.setdefault(key, label)
+        for key, codes in (values or {}).items():
+            labels.values.setdefault(key, {}).update(codes)
 
     def add_stage_kind(self, kind) -> None:
         self.stage_kinds[kind.name] = kind

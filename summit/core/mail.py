@@ -16,6 +16,7 @@ from email.message import EmailMessage
 from email.utils import make_msgid
 
 from flask import current_app
+from flask_babel import lazy_gettext as _l
 from sqlalchemy import func, select
 
 from summit.core.database import transaction
@@ -162,6 +163,8 @@ def _defer(mail: OutboundMail, exc: Exception) -> None:
 
 
 OUTBOX_STATUSES = ("queued", "sent", "logged", "failed")
+# The outbox's words for them (the filter buttons and each mail's state).
+OUTBOX_STATUS_LABELS = {"queued": _l("Waiting"), "sent": _l("Sent"), "logged": _l("Logged only"), "failed": _l("Failed")}
 
 
 def outbox(status: str, number: int, size: int) -> tuple[list[OutboundMail], int]:

@@ -4,7 +4,7 @@ import re
 
 from flask import (Blueprint, abort, current_app, jsonify, redirect, render_template, request, send_from_directory,
                    session, url_for)
-from flask_babel import format_date, lazy_gettext as _l
+from flask_babel import format_date, format_time, lazy_gettext as _l
 from flask_login import current_user
 from sqlalchemy import select
 
@@ -29,6 +29,24 @@ def format_summit_dates(start, end=None) -> str:
     if end is None or end == start:
         return format_date(start, "long")
     return f"{format_date(start, 'long')} – {format_date(end, 'long')}"
+
+
+@bp.app_template_filter("when")
+def when(moment) -> str:
+    """A date and time in the reader's language and the summit's time zone, with the year in
+    four digits ("2030年12月31日 23:59", "December 31, 2030 11:59 PM"): Babel's short
+    date would write 12/31/30 in English."""
+    if moment is None:
+        return ""
+    return f"{format_date(moment, 'long')} {format_time(moment, 'short')}"
+
+
+@bp.app_template_global()
+def audit_describe(event):
+    """An audit event in words: .action, .actor, .changes [(field, before, after)]."""
+    from summit.core.audit import describe
+
+    return describe(event)
 
 
 @bp.app_template_global()

@@ -13,6 +13,8 @@ The solver alone: `summit schedule FILE.json -o OUT.json` (summit/matchmaking/sc
 
 
 def init_feature(app, features) -> None:
+    from flask_babel import lazy_gettext as _l
+
     from summit.core import signals
 
     from . import booking, commands, dashboard, demo, lookups, shredding, views
@@ -24,3 +26,7 @@ def init_feature(app, features) -> None:
     features.demo_loaders.append(("matchmaking", demo.load))
     signals.personal_agenda_items.connect(lookups.agenda_items)
     signals.registration_withdrawn.connect(booking.release_registration)
+    # Its actions on a registration, in that registration's history.
+    features.add_audit_labels("registrations", actions={"meeting_requests_set": _l("Meeting requests chosen"),
+                                                        "cv_uploaded": _l("CV uploaded")},
+                              fields={"booths": _l("Booths"), "unavailable": _l("Times away")})

@@ -9,7 +9,7 @@ It sends registration_approved, registration_withdrawn and confirmation_mail_par
 
 
 def init_feature(app, features) -> None:
-    from . import commands, dashboard, demo, export, retention, views
+    from . import choices, commands, dashboard, demo, export, retention, views
     from . import organizer_views, retention_views  # noqa: F401 (their routes join views.bp before the blueprint is registered)
 
     features.add_views(app, views.bp, views.NAV, views.HOME_LINKS)
@@ -19,3 +19,6 @@ def init_feature(app, features) -> None:
     features.shredders.append(("registration", retention.shred_registrations))
     for column in export.EXPORT_COLUMNS:
         features.add_export_column(column)
+    features.add_audit_labels("registrations", actions=choices.AUDIT_ACTIONS, fields=choices.AUDIT_FIELDS,
+                              values=choices.AUDIT_VALUES)
+    features.add_audit_labels("summits", actions=choices.SUMMIT_AUDIT_ACTIONS, fields=choices.SUMMIT_AUDIT_FIELDS)

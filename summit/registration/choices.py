@@ -36,3 +36,29 @@ QUESTION_KINDS = {
     "date": _l("Date"),
 }
 SOURCE_LABELS = {"online": lazy_pgettext("registration source", "Online"), "import": _l("Imported"), "organizer": _l("Entered by an organizer")}
+
+# The registration's audit trail in words (registered in init_feature, read by core.audit.describe).
+AUDIT_ACTIONS = {
+    "created": _l("Registration submitted"),
+    "approved": _l("Approved"),
+    "rejected": _l("Rejected"),
+    "cancelled": _l("Cancelled"),
+    "promoted": _l("Moved up from the waitlist"),
+    "edited": _l("Changed by an organizer"),
+    "edited_by_attendee": _l("Changed by the attendee"),
+    "link_reissued": _l("New private link sent"),
+    "id_number_revealed": _l("Identity number revealed"),
+}
+AUDIT_FIELDS = {
+    "status": _l("Status"), "category": _l("Category"), "category_id": _l("Category"), "source": _l("Source"),
+    "name": _l("Name"), "gender": _l("Gender"), "organisation": _l("Organisation"), "title": _l("Title or position"),
+    "phone": _l("Mobile phone"), "email": _l("Email"), "id_type": _l("Identity document"),
+    "id_number": _l("Document number"), "birth_year": _l("Year of birth"), "degree": _l("Highest degree"),
+    "overseas": _l("Overseas study or work experience"), "fields": _l("Research or industry fields"),
+    "programme_parts": _l("I will attend"), "dietary": _l("Dietary needs"), "answers": _l("Answers"),
+    "language": _l("Language"),
+}
+AUDIT_VALUES = {"status": STATUS_LABELS, "gender": GENDER_LABELS, "degree": DEGREE_LABELS, "id_type": ID_TYPE_LABELS,
+                "programme_parts": PROGRAMME_LABELS, "source": SOURCE_LABELS, "language": LANGUAGE_LABELS}
+SUMMIT_AUDIT_ACTIONS = {"registrations_exported": _l("Registrations exported")}
+SUMMIT_AUDIT_FIELDS = {"format": _l("Format"), "columns": _l("Columns"), "rows": _l("Rows")}

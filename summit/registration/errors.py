@@ -17,6 +17,7 @@ ERROR_MESSAGES = {
     "invalid_phone": _l("Enter a mainland mobile number (11 digits) or an international number starting with +."),
     "invalid_email": _l("This is not a valid email address."),
     "invalid_resident_id": _l("This resident identity card number is not valid (check the last digit)."),
+    "looks_like_passport": _l("This looks like a passport number: choose Passport as the document type."),
     "invalid_passport": _l("A passport number has 5 to 20 letters and digits."),
     "invalid_birth_year": _l("Enter the year of birth as four digits."),
     "birth_year_mismatch": _l("The year of birth does not match the identity card number."),

@@ -30,6 +30,14 @@ def is_valid_passport(number: str) -> bool:
     return bool(re.fullmatch(r"[A-Z0-9]{5,20}", normalise.code(number).upper()))
 
 
+def looks_like_passport(number: str) -> bool:
+    """Clearly no resident identity card number: letters where the card has only digits
+    (E12345678, 123456789 is not clear; C01X00T47 and most foreign passports are)."""
+    number = number.strip().upper()
+    return is_valid_passport(number) and bool(re.search(r"[A-Z]", number[:-1] or number)) \
+        and not is_valid_resident_id(number)
+
+
 def normalise_phone(raw: str) -> str | None:
     """Mainland mobiles as 11 digits (1[3-9]xxxxxxxxx), others as E.164 (+ and 8–15 digits).
 

@@ -166,3 +166,11 @@ class ExtraQuestion(db.Model):
 
     def label(self, locale: str) -> str:
         return self.label_en if str(locale).startswith("en") else self.label_zh
+
+    def choice_label(self, value, locale: str) -> str:
+        """A chosen value's words in this language (the value itself once its choice is gone)."""
+        key = "en" if str(locale).startswith("en") else "zh"
+        for choice in self.choices or []:
+            if choice.get("value") == value:
+                return choice.get(key) or choice.get("zh") or str(value)
+        return str(value)

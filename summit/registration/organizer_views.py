@@ -288,7 +288,7 @@ def admin_export():
     order = request.form.get("sort", "created")
     stmt = listing.list_query(summit, status=status if status in STATUSES else "", category_id=category,
                                sort=order if order in export.ORDERS else "created", direction="asc")
-    data, _count = export.export(summit, keys, fmt, stmt=stmt)
+    data, _count = export.export(summit, keys, fmt, stmt=stmt, locale=current_locale())
     stamp = utcnow().strftime("%Y%m%d-%H%M")
     # Flask adds "; charset=utf-8" to text types itself.
     mimetype = "text/csv" if fmt == "csv" else spreadsheet.XLSX_MIMETYPE
@@ -413,4 +413,5 @@ def admin_outbox():
     shown = db.session.get(OutboundMail, shown_id) if shown_id else None
     return render_template("registration/outbox.html", mails=mails, total=total, page=number, status=status,
                            pages=max(1, -(-total // OUTBOX_PAGE)), shown=shown,
-                           smtp=bool(current_app.config.get("MAIL_SERVER")))
+                           smtp=bool(current_app.config.get("MAIL_SERVER")),
+                           mail_status_labels=mail.OUTBOX_STATUS_LABELS)

@@ -14,7 +14,7 @@ from typing import Any, Iterable
 from email_validator import EmailNotValidError, validate_email
 
 from summit.core import normalise
-from summit.registration.identity import is_valid_passport, is_valid_resident_id, normalise_phone
+from summit.registration.identity import is_valid_passport, is_valid_resident_id, looks_like_passport, normalise_phone
 
 LIMITS = {"name": 120, "organisation": 200, "title": 200, "dietary": 200, "email": 320, "answer": 1000}
 GENDERS = ("male", "female", "other")
@@ -205,7 +205,7 @@ def clean_person(raw: dict, *, categories: dict[str, int], field_tags: dict[str,
         elif id_type is None:
             errors["id_type"] = "invalid_choice" if str(raw.get("id_type") or "").strip() else "required"
         elif id_type == "resident_id" and not is_valid_resident_id(number):
-            errors["id_number"] = "invalid_resident_id"
+            errors["id_number"] = "looks_like_passport" if looks_like_passport(number) else "invalid_resident_id"
         elif id_type == "passport" and not is_valid_passport(number):
             errors["id_number"] = "invalid_passport"
         clean["id_type"] = id_type or ""

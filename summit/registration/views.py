@@ -80,7 +80,9 @@ def register():
                 return redirect(url_for("registration.sent"), 303)
         if errors:
             status = 422
-    form = build_form(summit, formdata=request.form if request.method == "POST" else None)
+    # A visitor reading English is most likely from abroad: a passport, not a Chinese card.
+    first_view = {"data": {"id_type": "passport"}} if current_locale().startswith("en") else {}
+    form = build_form(summit, formdata=request.form if request.method == "POST" else None, **first_view)
     put_errors(form, errors)
     return render_template("registration/register.html", form=form, summit=summit, questions=qs, is_open=is_open), status
 

@@ -13,7 +13,7 @@ import pytest
 from sqlalchemy import func, select
 
 from summit.core.models import AuditEvent
-from summit.registration import tabular
+from summit.registration import export, tabular
 from summit.registration.models import Registration
 from tests.fixtures.registration import resident_id
 
@@ -158,6 +158,38 @@ def test_export_xlsx_and_csv_with_chosen_columns(client, db, login, reg_summit, 
     events = db.session.scalars(select(AuditEvent).where(AuditEvent.action == "registrations_exported")).all()
     assert len(events) == 2 and events[0].after["rows"] == 3 and events[0].actor_label.startswith("organizer")
     assert client.post("/organizer/registrations/export", data={"format": "csv"}).status_code == 422
+
+
+@pytest.mark.parametrize("language", ["zh_CN", "en"])
+def test_the_export_holds_words_not_codes(client, db, login, reg_summit, person, language):
+    """Every column of the workbook, read back: values and the sheet's name in the organizer's
+    language, no code a person cannot read."""
+    client.post("/register", data=person("talent", gender="female", degree="phd",
+                                         programme_parts=["opening", "recruitment"]))
+    login("organizer")
+    client.post("/lang/" + language)
+    with client.application.app_context():
+        keys = [c.key for c in export.export_columns()]
+    response = client.post("/organizer/registrations/export", data={"columns": keys, "format": "xlsx"})
+    book = openpyxl.load_workbook(io.BytesIO(response.data))
+    sheet = book.active
+    header, row = list(sheet.values)[:2]
+    cells = dict(zip(header, row))
+    codes = {"female", "phd", "pending", "approved", "opening", "recruitment", "resident_id", "online", "zh_CN",
+             "talent", "ai", "True", "False"}
+    for value in row:
+        for part in str(value).replace("、", ",").split(","):
+            assert part.strip() not in codes, (value, cells)
+    if language == "en":
+        assert sheet.title == "Registrations"
+        assert cells["Gender"] == "Female" and cells["Highest degree"] == "Doctorate"
+        assert cells["Status"] == "Awaiting approval" and cells["Category"] == "High-level talent"
+        assert cells["Programme parts"] == "Opening ceremony, Recruitment sessions"
+        assert cells["Research or industry fields"] == "Artificial intelligence" and cells["ID type"] == "Resident identity card"
+    else:
+        assert sheet.title == "报名名单"
+        assert cells["性别"] == "女" and cells["最高学历"] == "博士" and cells["状态"] == "待审核"
+        assert "、" in cells["参加环节"] and "opening" not in cells["参加环节"]
 
 
 def test_the_badge_code_column_is_wired(client, db, login, reg_summit, person, app, tmp_path):

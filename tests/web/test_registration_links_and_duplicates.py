@@ -53,7 +53,7 @@ def test_one_lookup_for_the_private_link(db, reg_summit):
     assert links.registration_by_token(token, allow_closed=False).id == reg.id
     for bad in ("", "x" * 201, token[:-1]):
         assert links.registration_by_token(bad) is None
-    attendee.cancel(reg, by_attendee=True)
+    attendee.cancel(reg, by_attendee=True, token=token)
     # The registration's own page still opens (it shows the cancellation); the agenda does not.
     assert links.registration_by_token(token).status == "cancelled"
     assert links.registration_by_token(token, allow_closed=False) is None

@@ -92,7 +92,7 @@ def test_identity_numbers_are_masked_and_reveal_is_logged(client, db, login, dem
     assert reg.id_number in page
     event = db.session.scalar(select(AuditEvent).where(AuditEvent.action == "id_number_revealed"))
     assert event.subject_id == reg.id and event.actor_label.startswith("organizer")
-    assert "id_number_revealed" in client.get(f"/organizer/registrations/{reg.id}").get_data(as_text=True)
+    assert "查看完整证件号码" in client.get(f"/organizer/registrations/{reg.id}").get_data(as_text=True)
 
 
 def test_bulk_approve_and_reject(client, db, login, demo_summit):
@@ -104,7 +104,7 @@ def test_bulk_approve_and_reject(client, db, login, demo_summit):
     # The list's button only asks: how many people will be mailed, and nothing changes yet.
     ask = client.post("/organizer/registrations/bulk", data={"ids": ids, "action": "approve"})
     page = ask.get_data(as_text=True)
-    assert ask.status_code == 200 and "批准 3 人？" in page and 'name="confirmed" value="1"' in page
+    assert ask.status_code == 200 and "通过 3 人？" in page and 'name="confirmed" value="1"' in page
     assert "1 条所选报名不在可操作的状态" in page
     assert set(db.session.scalars(select(Registration.status).where(Registration.id.in_(pending))).all()) == {"pending"}
     assert db.session.scalar(select(func.count()).select_from(OutboundMail)) == mails_before
@@ -138,7 +138,9 @@ def test_bulk_reject_needs_a_reason_and_a_confirmation(client, db, login, demo_s
     done = client.post("/organizer/registrations/bulk", data={"ids": ids, "action": "reject", "confirmed": "1",
                                                               "reason": "本届名额已满"})
     assert done.status_code == 303
-    bodies = db.session.scalars(select(OutboundMail.body_text).where(OutboundMail.id > mails_before)).all()
+    emails = db.session.scalars(select(Registration.email).where(Registration.id.in_(pending))).all()
+    bodies = db.session.scalars(select(OutboundMail.body_text).where(OutboundMail.id > mails_before,
+                                                                      OutboundMail.to_addr.in_(emails))).all()
     assert len(bodies) == 2 and all("本届名额已满" in b for b in bodies)
 
 
@@ -169,7 +171,7 @@ def test_detail_edit_and_audit_trail(client, db, login, reg_summit, person):
     assert bad.status_code == 422
     client.post(f"/organizer/registrations/{reg.id}/decide", data={"action": "approve"})
     page = client.get(f"/organizer/registrations/{reg.id}").get_data(as_text=True)
-    assert "edited" in page and "青岛大学" in page and "approved" in page and "created" in page
+    assert "组委会修改" in page and "青岛大学" in page and "已通过" in page and "提交报名" in page
     events = db.session.scalars(select(AuditEvent.action).where(AuditEvent.subject_id == reg.id)).all()
     assert {"created", "edited", "approved"} <= set(events)
 
@@ -301,3 +303,36 @@ def test_dashboard_figures(app, db, demo_summit):
     assert line["kind"] == "line" and line["points"][-1][1] == total
     assert sum(p[1] for p in section["charts"][1]["points"]) == section["stats"][1]["value"]
     assert all(row[0] for row in section["tables"][0]["rows"])
+
+
+@pytest.mark.parametrize("language", ["zh_CN", "en"])
+def test_history_and_answers_read_as_words(client, db, login, reg_summit, person, language):
+    """The audit trail, the outbox and the extra questions' answers: words, no codes."""
+    from summit.core.database import transaction
+
+    with transaction():
+        job = ExtraQuestion(summit_id=reg_summit.id, kind="single", label_zh="您的来意", label_en="Why you come",
+                            choices=[{"value": "job", "zh": "求职", "en": "Looking for a job"},
+                                     {"value": "project", "zh": "项目合作", "en": "Project partners"}])
+        db.session.add(job)
+    qid = job.id
+    response = client.post("/register", data={**person("talent"), f"q_{qid}": "job"})
+    token_path = response.headers["Location"].split("?")[0]
+    assert "求职" in client.get(token_path).get_data(as_text=True)
+    client.post(f"{token_path}/edit", data={**person("talent", organisation="青岛大学"), f"q_{qid}": "project"})
+    login("organizer")
+    client.post("/lang/" + language)
+    reg = db.session.scalar(select(Registration))
+    client.post(f"/organizer/registrations/{reg.id}/decide", data={"action": "approve"})
+    page = client.get(f"/organizer/registrations/{reg.id}").get_data(as_text=True)
+    history = page[page.index("audit-list"):]
+    for code in ("approved", "edited_by_attendee", "pending", "anonymous", "attendee link", "created",
+                 "organisation", "<code>"):
+        assert code not in history, code
+    outbox = client.get("/organizer/outbox").get_data(as_text=True)
+    assert not re.search(r'<td class="small">(logged|queued|sent)\b', outbox)
+    if language == "en":
+        assert "Approved" in history and "Changed by the attendee" in history and "Awaiting approval" in history
+        assert "Project partners" in page and "Logged only" in outbox
+    else:
+        assert "参会人修改" in history and "待审核" in history and "项目合作" in page and "仅记录" in outbox
