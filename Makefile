@@ -11,10 +11,11 @@ LINK_HOST := $(if $(filter 0.0.0.0 ::,$(HOST)),127.0.0.1,$(HOST))
 BASE_URL  := $(or $(SUMMIT_PUBLIC_BASE_URL),http://$(LINK_HOST):$(PORT))
 # Debian packages a fresh machine lacks: Pango for WeasyPrint, Chromium for the browser
 # tests, a CJK font so that Chromium's screenshots show Chinese, poppler for PDF checks,
-# Node.js for the page scripts' unit tests (node --test, no npm package), LibreOffice to open
-# the CSV exports as a person would, Java for the Nu HTML checker (vnu), ICU's headers and
-# pkg-config for PyICU's build.
-DEBS   := libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0 chromium fonts-noto-cjk poppler-utils nodejs \
+# Node.js for the page scripts' unit tests (node --test), npm for the browser tests' one npm
+# package (axe-core, the accessibility checks; tests/e2e/node/package.json pins it), LibreOffice
+# to open the CSV exports as a person would, Java for the Nu HTML checker (vnu), ICU's headers
+# and pkg-config for PyICU's build.
+DEBS   := libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0 chromium fonts-noto-cjk poppler-utils nodejs npm \
           libreoffice-calc-nogui default-jre-headless libicu-dev pkg-config
 
 .PHONY: run test e2e bench install install-dev system-deps translations clean
@@ -47,7 +48,12 @@ $(VENV)/.installed-dev: pyproject.toml | $(BIN)/python
 
 install: $(VENV)/.installed translations
 
-install-dev: system-deps $(VENV)/.installed-dev translations
+install-dev: system-deps $(VENV)/.installed-dev translations tests/e2e/node/node_modules/axe-core/axe.min.js
+
+# Test-only, never served by the application: the browser tests inject it into the page.
+tests/e2e/node/node_modules/axe-core/axe.min.js: tests/e2e/node/package.json tests/e2e/node/package-lock.json
+	npm ci --prefix tests/e2e/node --no-audit --no-fund
+	touch $@
 
 translations: | $(BIN)/python
 	$(BIN)/python -m summit.i18n compile

@@ -74,9 +74,10 @@ def fake_camera():
     CAMERA_VIDEO.unlink(missing_ok=True)
 
 
-def _page(browser, live_server, device: str, locale: str = "zh-CN", storage_state=None):
+def _page(browser, live_server, device: str, locale: str = "zh-CN", storage_state=None, bypass_csp: bool = False):
     context = browser.new_context(base_url=live_server.url, locale=locale, storage_state=storage_state,
-                                  extra_http_headers={"Accept-Language": locale}, **DEVICES[device])
+                                  extra_http_headers={"Accept-Language": locale}, bypass_csp=bypass_csp,
+                                  **DEVICES[device])
     context.set_default_timeout(10_000)
     page = context.new_page()
     page.summit_errors = []  # script errors, CSP refusals and failed assets, checked by tests
@@ -106,11 +107,12 @@ def make_page(browser, live_server, _staff_states):
     """make_page("phone", locale="en") -> a fresh page (own cookies) at that size;
     make_page("tablet", role="judge") -> the same, logged in as the demo judge;
     make_page("tablet", account=(email, password)) -> logged in as that account (the login
-    form is used once per account and session, then its cookies are reused)."""
+    form is used once per account and session, then its cookies are reused);
+    bypass_csp=True lets a test inject a script of its own (axe-core) into the page."""
     contexts = []
 
     def make(device: str = "desktop", locale: str = "zh-CN", role: str | None = None,
-             account: tuple[str, str] | None = None):
+             account: tuple[str, str] | None = None, bypass_csp: bool = False):
         if role is not None:
             account = (DEMO_ACCOUNTS[role], DEMO_PASSWORD)
         state = None
@@ -121,7 +123,7 @@ def make_page(browser, live_server, _staff_states):
                 _staff_states[account[0]] = context.storage_state()
                 context.close()
             state = _staff_states[account[0]]
-        context, page = _page(browser, live_server, device, locale, storage_state=state)
+        context, page = _page(browser, live_server, device, locale, storage_state=state, bypass_csp=bypass_csp)
         contexts.append(context)
         return page
 
@@ -180,3 +182,27 @@ def _login(page, email: str, password: str = DEMO_PASSWORD):
 def staff_login():
     """staff_login(page, "judge") logs a demo account in through the login form."""
     return lambda page, role: _login(page, DEMO_ACCOUNTS[role])
+
+
+AXE = Path(__file__).parent / "node" / "node_modules" / "axe-core" / "axe.min.js"
+
+
+@pytest.fixture
+def axe_check():
+    """axe_check(page) -> the critical and serious violations axe-core finds on the page, as
+    "rule: target" lines. The page needs make_page(..., bypass_csp=True): the script is
+    injected as a tag, which the application's Content-Security-Policy would refuse."""
+    if not AXE.exists():
+        pytest.fail(f"axe-core is missing at {AXE}: run `make install-dev` (npm ci --prefix tests/e2e/node)")
+
+    def check(page) -> list[str]:
+        if not page.evaluate("() => !!window.axe"):
+            page.add_script_tag(path=str(AXE))
+        result = page.evaluate("""async () => {
+            const r = await axe.run(document, {resultTypes: ["violations"]});
+            return r.violations.filter(v => v.impact === "critical" || v.impact === "serious")
+                .map(v => v.id + " (" + v.impact + "): " + v.nodes.map(n => n.target.join(" ")).join(", "));
+        }""")
+        return result
+
+    return check

@@ -210,7 +210,7 @@ function searchResult(person) {
                .filter(Boolean).join(" · ")));
   // Only an approved person can be checked in (the server refuses the others): for them the
   // status is shown instead of the button.
-  if (!person.checked_in && person.status && person.status !== "approved") {
+  if (person.status && person.status !== "approved") {
     line.append(who, element("span", "badge text-bg-secondary search-status",
                              (text.statuses && text.statuses[person.status]) || person.status));
     return line;
