@@ -74,6 +74,8 @@ def test_schedule_publish_mail_and_rerun_keeps_published(client, db, mm, login, 
     assert session.last_run["objective"] == session.last_run["bound"]
     drafts = db.session.scalars(select(Meeting).where(Meeting.session_id == sid)).all()
     assert len(drafts) == 8 and all(m.published_at is None for m in drafts)
+    # Publishing mails people: the button asks first, naming how many meetings (app.js, no inline script).
+    assert 'data-confirm="发布 8 场洽谈？' in client.get(f"/matchmaking/sessions/{sid}").text
     # Talents see nothing before publication.
     reg0, token0 = mm["talents"][0]
     assert lookups.meetings_of(reg0) == []

@@ -239,3 +239,24 @@ def test_extra_questions_are_asked_and_checked(client, db, reg_summit, person):
     ok = client.post("/register", data=person(**{f"q_{q1.id}": "project", f"q_{q2.id}": "5", f"q_{q3.id}": "2030-11-18"}))
     assert ok.status_code == 303
     assert db.session.scalar(select(Registration.answers)) == {str(q1.id): "project", str(q2.id): 5, str(q3.id): "2030-11-18"}
+
+
+def test_the_edit_deadline_has_a_four_digit_year_in_the_readers_language(client, db, reg_summit, person):
+    reg_summit.edit_deadline = dt.datetime(2030, 12, 31, 15, 59)  # UTC: 23:59 in Shanghai
+    db.session.commit()
+    token = token_of(client.post("/register", data=person()))
+    zh = client.get(f"/r/{token}").get_data(as_text=True)
+    assert "2030年12月31日 23:59" in zh
+    en = client.get(f"/r/{token}", headers={"Accept-Language": "en"}).get_data(as_text=True)
+    assert "Changes are possible until December 31, 2030" in en and "12/31/30" not in en
+
+
+def test_the_english_form_expects_a_passport_and_names_one_typed_as_an_id_card(client, db, reg_summit, person):
+    page = client.get("/register", headers={"Accept-Language": "en"}).get_data(as_text=True)
+    assert re.search(r'<input checked[^>]*name="id_type"[^>]*value="passport"', page)
+    response = client.post("/register", data=person(id_type="resident_id", id_number="E12345678"),
+                           headers={"Accept-Language": "en"})
+    assert response.status_code == 422
+    assert "This looks like a passport number: choose Passport" in response.get_data(as_text=True)
+    response = client.post("/register", data=person(id_type="resident_id", id_number="110101199003078030"))
+    assert "最后一位" in response.get_data(as_text=True) or "校验" in response.get_data(as_text=True)
