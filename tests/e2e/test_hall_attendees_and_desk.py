@@ -28,8 +28,8 @@ def test_a_refused_form_takes_the_phone_to_the_first_field_to_fix(make_page, scr
     page = make_page("phone", locale=locale)
     page.goto("/register")
     n = time.monotonic_ns() % 10000
-    _fill_person(page, n)
-    page.fill("#email", "not-an-email")  # and no consent
+    page.fill("#name", f"测试{n}")
+    page.fill("#email", "not-an-email")  # and no phone, category, organisation or consent
     with page.expect_navigation():
         page.locator("form.reg-form button[type=submit]").click()
     summary = page.locator("#error-summary")
@@ -37,6 +37,8 @@ def test_a_refused_form_takes_the_phone_to_the_first_field_to_fix(make_page, scr
     links = summary.locator("a[data-error-link]")
     targets = [links.nth(i).get_attribute("href") for i in range(links.count())]
     assert "#email" in targets and "#consent" in targets
+    # In the page's order: the phone (under the name) comes before the category.
+    assert targets.index("#phone") < targets.index("#category_id") < targets.index("#consent")
     # The focus is on the first field in error, and that field is on the screen.
     assert page.evaluate("document.activeElement.id") == targets[0].lstrip("#")
     assert page.evaluate("(() => { const r = document.activeElement.getBoundingClientRect();"
