@@ -211,11 +211,11 @@ function searchResult(person) {
   // Only an approved person can be checked in (the server refuses the others): for them the
   // status is shown instead of the button.
   if (person.status && person.status !== "approved") {
-    line.append(who, element("span", "badge text-bg-secondary search-status",
+    line.append(who, element("span", "badge text-bg-secondary search-status flex-shrink-0",
                              (text.statuses && text.statuses[person.status]) || person.status));
     return line;
   }
-  const button = element("button", `btn btn-sm ${person.checked_in ? "btn-outline-secondary" : "btn-success"}`,
+  const button = element("button", `btn btn-sm text-nowrap flex-shrink-0 ${person.checked_in ? "btn-outline-secondary" : "btn-success"}`,
                          person.checked_in ? text.done : text.checkin);
   button.type = "button";
   button.addEventListener("click", async () => {
