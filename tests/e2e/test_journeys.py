@@ -149,7 +149,9 @@ def test_talent_from_registration_to_the_booth_agenda(live_server, make_page, sc
     talent.check("#consent")
     submit_registration(talent)
     expect(talent.locator("#id_number + .invalid-feedback")).to_have_text("居民身份证号码无效（请核对最后一位校验码）。")
-    expect(talent.locator(".alert-danger")).to_contain_text("请修改下方标出的各项")
+    expect(talent.locator("#error-summary")).to_contain_text("请修改以下 1 项")
+    expect(talent.locator("#error-summary a[href='#id_number']")).to_have_count(1)
+    assert talent.evaluate("document.activeElement.id") == "id_number"
     screenshot(talent, "1-wrong-id-number")
     assert registrations_with(live_server, TALENT["email"]) == []
     talent.fill("#birth_year", "")
@@ -227,8 +229,11 @@ def test_talent_from_registration_to_the_booth_agenda(live_server, make_page, sc
         scans = s.scalars(select(CheckIn).where(CheckIn.registration_id == reg_id)).all()
         assert [c.status for c in scans] == ["ok"]
 
-    # 4. The talent follows the private link to the recruitment sessions and asks for both
-    #    booths: the smart-ocean institute first, marine drugs second.
+    # 4. The talent follows the private link of the approval mail (a new one: the link of the
+    #    first mail no longer opens) to the recruitment sessions and asks for both booths: the
+    #    smart-ocean institute first, marine drugs second.
+    assert talent.goto(f"/r/{token}").status == 404
+    token = private_link(live_server, TALENT["email"])
     talent.goto(f"/r/{token}")
     expect(talent.locator("#status")).to_contain_text("已通过")
     with talent.expect_navigation():
@@ -263,8 +268,11 @@ def test_talent_from_registration_to_the_booth_agenda(live_server, make_page, sc
     office.goto(f"/matchmaking/sessions/{booths['session']}")
     publish = office.locator("form[action$='/publish'] button")
     expect(publish).to_have_text("发布（新增 2）")
+    asked = []  # publishing mails people: the browser asks first, naming how many meetings
+    office.once("dialog", lambda dialog: (asked.append(dialog.message), dialog.accept()))
     with office.expect_navigation():
         publish.click()
+    assert asked and asked[0].startswith("发布 2 场洽谈？")
     expect(office.locator(".alert-success")).to_contain_text("日程已发布")
     expect(publish).to_have_count(0)  # no draft left
     screenshot(office, "8-published")
