@@ -12,6 +12,7 @@ from summit.core.database import db_int
 from summit.core.errors import back_to
 from summit.core.models import Summit
 from summit.core.nav import NavItem
+from summit.core.security import limited
 from summit.extensions import db
 from summit.registration.models import STATUSES, Category
 
@@ -132,6 +133,7 @@ def reply_page(token: str):
 
 
 @bp.route("/i/<token>/reply", methods=["POST"])
+@limited("registration")
 def reply(token: str):
     inv = _invitation(token)
     answer = request.form.get("answer", "")
@@ -144,6 +146,7 @@ def reply(token: str):
 
 
 @bp.route("/i/<token>/travel", methods=["GET", "POST"])
+@limited("registration")
 def travel_form(token: str):
     inv = _invitation(token)
     if inv.status != "accepted":
