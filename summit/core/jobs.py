@@ -161,7 +161,8 @@ def shown_status(job: Job) -> str:
     failed (its error says so), and a running job that no worker holds is waiting again."""
     if job.status == "cancelled":
         return "failed"
-    if job.status == "running" and (job.heartbeat_at is None or utcnow() - job.heartbeat_at > QUIET):
+    quiet = dt.timedelta(seconds=current_app.config.get("JOB_QUIET_SECONDS") or QUIET.total_seconds())
+    if job.status == "running" and (job.heartbeat_at is None or utcnow() - job.heartbeat_at > quiet):
         return "queued"
     return job.status if job.status in ("queued", "running", "done", "failed") else "failed"
 
@@ -253,16 +254,16 @@ def render_part(job_id: int, number: int) -> None:
     job.heartbeat_at = utcnow()
     db.session.commit()
     items = list(part.items)
+    relative = None
     try:
         data = _work(job).render(job, items)
+        if data:
+            relative = _job_dir(job_id) / f"part-{number:05d}.pdf"
+            _write(relative, data)
     except Exception:
         log.exception("job part failed", extra={"fields": {"job": job_id, "part": number}})
         _fail(job_id, "failed")
         return
-    relative = None
-    if data:
-        relative = _job_dir(job_id) / f"part-{number:05d}.pdf"
-        _write(relative, data)
     db.session.rollback()
     begin_write()
     job = _locked(job_id)
