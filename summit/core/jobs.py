@@ -195,6 +195,12 @@ def _fail(job_id: int, code: str) -> None:
     db.session.commit()
 
 
+def _worker_name() -> str:
+    from celery import current_task
+
+    return str(getattr(getattr(current_task, "request", None), "hostname", None) or "")[:200]
+
+
 def plan(job_id: int) -> None:
     """Split the job into parts (once) and hand out every part not yet done."""
     from summit.core import queue
@@ -251,6 +257,7 @@ def render_part(job_id: int, number: int) -> None:
         db.session.commit()
         return
     part.attempts += 1
+    part.worker = _worker_name()
     job.heartbeat_at = utcnow()
     db.session.commit()
     items = list(part.items)

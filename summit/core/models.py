@@ -141,6 +141,8 @@ class JobPart(db.Model):
     status: Mapped[str] = mapped_column(String(20), default="queued")  # queued/done
     # Deliveries of this part to a worker: one that kills its worker every time fails the job.
     attempts: Mapped[int] = mapped_column(default=0)
+    # The worker that took it last (Celery's node name), for the log and the operator.
+    worker: Mapped[str] = mapped_column(String(200), default="")
     path: Mapped[Optional[str]] = mapped_column(String(500))
     finished_at: Mapped[Optional[dt.datetime]]
 
