@@ -124,6 +124,11 @@ def from_env(overrides: dict | None = None) -> dict:
         "TASKS_EAGER": _bool(os.environ.get("SUMMIT_TASKS_EAGER")),
         # Badges per chunk of a batch: one task renders one chunk.
         "BATCH_CHUNK": int(os.environ.get("SUMMIT_BATCH_CHUNK", "50")),
+        # A running job that no worker touched for this long is shown as waiting for one.
+        "JOB_QUIET_SECONDS": int(os.environ.get("SUMMIT_JOB_QUIET_SECONDS", "60")),
+        # A pool process that grew beyond this (WeasyPrint keeps fonts and caches) is replaced
+        # after its task.
+        "WORKER_MAX_MEMORY_KB": int(os.environ.get("SUMMIT_WORKER_MAX_MEMORY_MB", "600")) * 1024,
         # Files any host may serve (generated PDFs): share this folder between hosts.
         "STORAGE_DIR": os.environ.get("SUMMIT_STORAGE_DIR") or str(folder),
     }

@@ -54,7 +54,9 @@ def broker_settings(app: Flask) -> dict:
         (folder / sub).mkdir(parents=True, exist_ok=True)
     return {"broker_url": "filesystem://", "broker_transport_options": {
         "data_folder_in": str(folder / "messages"), "data_folder_out": str(folder / "messages"),
-        "control_folder": str(folder / "control")}}
+        "control_folder": str(folder / "control"),
+        # The worker looks into the folder this often (Kombu's default: every second).
+        "polling_interval": 0.2}}
 
 
 class FlaskTask(Task):
