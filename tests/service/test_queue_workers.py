@@ -51,10 +51,10 @@ def holds_a_part(db, job_id: int, worker: str) -> int | None:
 
 
 def start_batch(app) -> int:
-    from summit.badges import services
+    from summit.badges import sheets
 
     with app.app_context():
-        return services.start_batch(Summit.current(), "a6", None, "all", None).job_id
+        return sheets.start_batch(Summit.current(), "a6", None, "all", None).job_id
 
 
 def wait_until(check, timeout: float, what: str):

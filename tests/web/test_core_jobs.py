@@ -135,11 +135,11 @@ def no_worker(app):
 
 
 def _start(app) -> tuple[int, int]:
-    from summit.badges import services
+    from summit.badges import sheets
     from summit.core.models import Summit
 
     with app.app_context():
-        batch = services.start_batch(Summit.current(), "a6", None, "all", None)
+        batch = sheets.start_batch(Summit.current(), "a6", None, "all", None)
         return batch.id, batch.job_id
 
 
