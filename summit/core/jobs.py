@@ -21,7 +21,6 @@ import importlib
 import io
 import logging
 import os
-import shutil
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Callable, Optional
@@ -30,7 +29,7 @@ from flask import current_app
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import func, select
 
-from summit.core.database import begin_write, for_update
+from summit.core.database import for_update, transaction
 from summit.core.models import Job, JobPart, utcnow
 from summit.extensions import db
 
@@ -110,9 +109,9 @@ def result_file(job: Job | None) -> Path | None:
 
 def start(kind: str, target: str, params: dict, created_by_id: int | None = None) -> Job:
     """Record the job and hand it to the workers. target: "package.module:NAME" of its Work."""
-    job = Job(kind=kind, params={**params, "_target": target}, created_by_id=created_by_id)
-    db.session.add(job)
-    db.session.commit()
+    with transaction():
+        job = Job(kind=kind, params={**params, "_target": target}, created_by_id=created_by_id)
+        db.session.add(job)
     return send(job.id)
 
 
@@ -127,13 +126,11 @@ def send(job_id: int) -> Job:
 
 
 def cancel(job_id: int) -> Job:
-    begin_write()
-    job = _locked(job_id)
-    if job is None or job.status not in ACTIVE:
-        db.session.rollback()
-        raise JobError(_l("Only a batch that is still running can be cancelled."))
-    _stop(job, "cancelled")
-    db.session.commit()
+    with transaction(lock=True):
+        job = _locked(job_id)
+        if job is None or job.status not in ACTIVE:
+            raise JobError(_l("Only a batch that is still running can be cancelled."))
+        _stop(job, "cancelled")
     return job
 
 
@@ -141,16 +138,14 @@ def retry(job_id: int) -> Job:
     """Start a failed or cancelled job again; the parts already made are kept."""
     from summit.core import queue
 
-    begin_write()
-    job = _locked(job_id)
-    if job is None or job.status not in ("failed", "cancelled"):
-        db.session.rollback()
-        raise JobError(_l("Only a failed or cancelled batch can be tried again."))
-    job.status, job.error, job.finished_at, job.sweeps, job.heartbeat_at = "queued", "", None, 0, None
-    db.session.execute(db.update(JobPart).where(JobPart.job_id == job_id, JobPart.status != "done")
-                       .values(attempts=0))
-    _work(job).resumed(job)
-    db.session.commit()
+    with transaction(lock=True):
+        job = _locked(job_id)
+        if job is None or job.status not in ("failed", "cancelled"):
+            raise JobError(_l("Only a failed or cancelled batch can be tried again."))
+        job.status, job.error, job.finished_at, job.sweeps, job.heartbeat_at = "queued", "", None, 0, None
+        db.session.execute(db.update(JobPart).where(JobPart.job_id == job_id, JobPart.status != "done")
+                           .values(attempts=0))
+        _work(job).resumed(job)
     queue.send("summit.jobs.plan", job_id)
     db.session.rollback()
     return db.session.get(Job, job_id)
@@ -187,12 +182,23 @@ def _stop(job: Job, code: str) -> None:
 
 
 def _fail(job_id: int, code: str) -> None:
-    db.session.rollback()
-    begin_write()
-    job = _locked(job_id)
-    if job is not None and job.status in ACTIVE:
-        _stop(job, code)
-    db.session.commit()
+    db.session.rollback()  # whatever the failed step left half-done
+    with transaction(lock=True):
+        job = _locked(job_id)
+        if job is not None and job.status in ACTIVE:
+            _stop(job, code)
+
+
+def _take(job_id: int) -> Job | None:
+    """The job, marked running, when it is still to be worked on."""
+    with transaction(lock=True):
+        job = _locked(job_id)
+        if job is None or job.status not in ACTIVE:
+            return None
+        now = utcnow()
+        job.status, job.heartbeat_at = "running", now
+        job.started_at = job.started_at or now
+    return job
 
 
 def _worker_name() -> str:
@@ -205,15 +211,9 @@ def plan(job_id: int) -> None:
     """Split the job into parts (once) and hand out every part not yet done."""
     from summit.core import queue
 
-    begin_write()
-    job = _locked(job_id)
-    if job is None or job.status not in ACTIVE:
-        db.session.rollback()
+    job = _take(job_id)
+    if job is None:
         return
-    now = utcnow()
-    job.status, job.heartbeat_at = "running", now
-    job.started_at = job.started_at or now
-    db.session.commit()
     if not _has_parts(job_id):
         try:
             chunks = _work(job).plan(job)  # may commit (badges made for the selection)
@@ -222,13 +222,12 @@ def plan(job_id: int) -> None:
             _fail(job_id, "failed")
             return
         db.session.rollback()
-        begin_write()
-        job = _locked(job_id)
-        if job.status in ACTIVE and not _has_parts(job_id):  # not planned meanwhile by a second delivery
-            for number, items in enumerate(chunks):
-                db.session.add(JobPart(job_id=job_id, number=number, items=items, count=len(items)))
-            job.total, job.done = sum(len(c) for c in chunks), 0
-        db.session.commit()
+        with transaction(lock=True):
+            job = _locked(job_id)
+            if job.status in ACTIVE and not _has_parts(job_id):  # not planned meanwhile by a second delivery
+                for number, items in enumerate(chunks):
+                    db.session.add(JobPart(job_id=job_id, number=number, items=items, count=len(items)))
+                job.total, job.done = sum(len(c) for c in chunks), 0
     waiting = db.session.scalars(select(JobPart.number).where(JobPart.job_id == job_id, JobPart.status != "done")
                                  .order_by(JobPart.number)).all()
     db.session.rollback()
@@ -242,25 +241,35 @@ def _has_parts(job_id: int) -> bool:
     return bool(db.session.scalar(select(func.count()).select_from(JobPart).where(JobPart.job_id == job_id)))
 
 
+def _part(job_id: int, number: int) -> JobPart | None:
+    return db.session.scalar(select(JobPart).where(JobPart.job_id == job_id, JobPart.number == number)
+                             .execution_options(populate_existing=True))
+
+
+def _start_part(job_id: int, number: int) -> tuple[Job, list] | None:
+    """Count the delivery of a part; None when there is nothing (more) to do."""
+    with transaction(lock=True):
+        job = _locked(job_id)
+        part = _part(job_id, number)
+        if job is None or part is None or job.status not in ACTIVE or part.status == "done":
+            return None
+        if part.attempts >= MAX_ATTEMPTS:
+            log.error("job part kept failing to finish", extra={"fields": {"job": job_id, "part": number}})
+            _stop(job, "worker_lost")
+            return None
+        part.attempts += 1
+        part.worker = _worker_name()
+        job.heartbeat_at = utcnow()
+        return job, list(part.items)
+
+
 def render_part(job_id: int, number: int) -> None:
     from summit.core import queue
 
-    begin_write()
-    job = _locked(job_id)
-    part = db.session.scalar(select(JobPart).where(JobPart.job_id == job_id, JobPart.number == number))
-    if job is None or part is None or job.status not in ACTIVE or part.status == "done":
-        db.session.rollback()
+    started = _start_part(job_id, number)
+    if started is None:
         return
-    if part.attempts >= MAX_ATTEMPTS:
-        log.error("job part kept failing to finish", extra={"fields": {"job": job_id, "part": number}})
-        _stop(job, "worker_lost")
-        db.session.commit()
-        return
-    part.attempts += 1
-    part.worker = _worker_name()
-    job.heartbeat_at = utcnow()
-    db.session.commit()
-    items = list(part.items)
+    job, items = started
     relative = None
     try:
         data = _work(job).render(job, items)
@@ -272,22 +281,19 @@ def render_part(job_id: int, number: int) -> None:
         _fail(job_id, "failed")
         return
     db.session.rollback()
-    begin_write()
-    job = _locked(job_id)
-    part = db.session.scalar(select(JobPart).where(JobPart.job_id == job_id, JobPart.number == number)
-                             .execution_options(populate_existing=True))
-    if job.status not in ACTIVE:
-        db.session.rollback()
-        return
-    if part.status != "done":
-        part.status, part.path, part.finished_at = "done", str(relative) if relative else None, utcnow()
-        db.session.flush()
-    job.done = db.session.scalar(select(func.coalesce(func.sum(JobPart.count), 0))
-                                 .where(JobPart.job_id == job_id, JobPart.status == "done"))
-    job.heartbeat_at = utcnow()
-    left = db.session.scalar(select(func.count()).select_from(JobPart).where(
-        JobPart.job_id == job_id, JobPart.status != "done"))
-    db.session.commit()
+    with transaction(lock=True):
+        job = _locked(job_id)
+        if job.status not in ACTIVE:
+            return
+        part = _part(job_id, number)
+        if part.status != "done":
+            part.status, part.path, part.finished_at = "done", str(relative) if relative else None, utcnow()
+            db.session.flush()
+        job.done = db.session.scalar(select(func.coalesce(func.sum(JobPart.count), 0))
+                                     .where(JobPart.job_id == job_id, JobPart.status == "done"))
+        job.heartbeat_at = utcnow()
+        left = db.session.scalar(select(func.count()).select_from(JobPart).where(
+            JobPart.job_id == job_id, JobPart.status != "done"))
     if left == 0:
         queue.send("summit.jobs.join", job_id)
 
@@ -304,10 +310,11 @@ def join(job_id: int) -> None:
     if any(p.status != "done" for p in parts):
         db.session.rollback()
         return  # a part's task will hand out the join again when it finishes
-    work = _work(job)
+    work, kind = _work(job), job.kind
     root = storage_root()
     files = [root / p.path for p in parts if p.path]
     db.session.rollback()
+    relative = _job_dir(job_id) / f"{kind}-{job_id}.pdf"
     try:
         if files:
             writer = PdfWriter()
@@ -321,26 +328,18 @@ def join(job_id: int) -> None:
         else:
             _fail(job_id, "empty")
             return
-        relative = _job_dir(job_id) / f"{job.kind}-{job_id}.pdf"
         _write(relative, data)
+        db.session.rollback()
+        with transaction(lock=True):
+            job = _locked(job_id)
+            if job is None or job.status not in ACTIVE:
+                return
+            job.status, job.result_path, job.finished_at, job.done = "done", str(relative), utcnow(), job.total
+            work.finish(job)  # in the same transaction: the badges are printed if the batch is done
     except Exception:
         log.exception("job failed while joining", extra={"fields": {"job": job_id}})
         _fail(job_id, "failed")
         return
-    begin_write()
-    job = _locked(job_id)
-    if job is None or job.status not in ACTIVE:
-        db.session.rollback()
-        return
-    job.status, job.result_path, job.finished_at = "done", str(relative), utcnow()
-    job.done = job.total
-    try:
-        work.finish(job)
-    except Exception:
-        log.exception("job failed while finishing", extra={"fields": {"job": job_id}})
-        _fail(job_id, "failed")
-        return
-    db.session.commit()
     for path in files:  # the parts are in the result now
         path.unlink(missing_ok=True)
 
@@ -355,26 +354,19 @@ def sweep(now: dt.datetime | None = None) -> int:
         Job.status.in_(ACTIVE), func.coalesce(Job.heartbeat_at, Job.created_at) < now - SWEEP_AFTER)).all()
     db.session.rollback()
     for job_id in quiet:
-        begin_write()
-        job = _locked(job_id)
-        if job is None or job.status not in ACTIVE:
-            db.session.rollback()
-            continue
-        if job.sweeps >= MAX_SWEEPS:
-            log.error("job went quiet too often", extra={"fields": {"job": job_id}})
-            _stop(job, "worker_lost")
-            db.session.commit()
-            continue
-        job.sweeps += 1
-        job.heartbeat_at = now
-        db.session.commit()
+        with transaction(lock=True):
+            job = _locked(job_id)
+            if job is None or job.status not in ACTIVE:
+                continue
+            if job.sweeps >= MAX_SWEEPS:
+                log.error("job went quiet too often", extra={"fields": {"job": job_id}})
+                _stop(job, "worker_lost")
+                continue
+            job.sweeps += 1
+            job.heartbeat_at = now
         log.warning("quiet job handed out again", extra={"fields": {"job": job_id}})
         queue.send("summit.jobs.plan", job_id)
     return len(quiet)
-
-
-def remove_files(job_id: int) -> None:
-    shutil.rmtree(storage_root() / _job_dir(job_id), ignore_errors=True)
 
 
 def api_json(job: Job, result_url: str | None) -> dict[str, Any]:
