@@ -45,7 +45,7 @@ def setup(count: int):
     from summit.extensions import db
     from summit.registration.models import Category, Registration
 
-    app = create_app({"SQLALCHEMY_DATABASE_URI": DB_URL, "BROKER_URL": REDIS_URL, "STORAGE_DIR": str(STORAGE),
+    app = create_app({"SQLALCHEMY_DATABASE_URI": DB_URL, "BROKER_URL": REDIS_URL, "UPLOAD_DIR": str(STORAGE),
                       "MAIL_DISPATCH": "off"})
     with app.app_context():
         if DB_URL.startswith("postgresql"):

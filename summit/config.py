@@ -129,8 +129,6 @@ def from_env(overrides: dict | None = None) -> dict:
         # A pool process that grew beyond this (WeasyPrint keeps fonts and caches) is replaced
         # after its task.
         "WORKER_MAX_MEMORY_KB": int(os.environ.get("SUMMIT_WORKER_MAX_MEMORY_MB", "600")) * 1024,
-        # Files any host may serve (generated PDFs): share this folder between hosts.
-        "STORAGE_DIR": os.environ.get("SUMMIT_STORAGE_DIR") or str(folder),
     }
     if overrides:
         config.update(overrides)

@@ -1,13 +1,13 @@
 """jobs on the task queue: parts (chunks) of a job, its heartbeat
 
 Revision ID: 1000_job_parts
-Revises: 0900_features_merged
+Revises: 0910_relative_storage_paths
 """
 from alembic import op
 import sqlalchemy as sa
 
 revision = "1000_job_parts"
-down_revision = "0900_features_merged"
+down_revision = "0910_relative_storage_paths"
 branch_labels = None
 depends_on = None
 

@@ -20,7 +20,6 @@ import datetime as dt
 import importlib
 import io
 import logging
-import os
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Callable, Optional
@@ -29,6 +28,7 @@ from flask import current_app
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import func, select
 
+from summit.core import storage
 from summit.core.database import for_update, transaction
 from summit.core.models import Job, JobPart, utcnow
 from summit.extensions import db
@@ -81,27 +81,15 @@ def params(job: Job) -> dict:
 
 # ---------------------------------------------------------------- files
 
-def storage_root() -> Path:
-    return Path(current_app.config.get("STORAGE_DIR") or current_app.config["INSTANCE_DIR"])
-
-
-def _job_dir(job_id: int) -> Path:
-    return Path("jobs") / str(job_id)
-
-
-def _write(relative: Path, data: bytes) -> None:
-    path = storage_root() / relative
-    path.parent.mkdir(parents=True, exist_ok=True)
-    tmp = path.with_name(f".{path.name}.{os.getpid()}.part")
-    tmp.write_bytes(data)
-    os.replace(tmp, path)  # whole or not at all, also when a part is made twice
+def _job_dir(job_id: int) -> str:
+    return f"jobs/{job_id}"
 
 
 def result_file(job: Job | None) -> Path | None:
     """The finished job's file, when it exists on this host's storage."""
     if job is None or job.status != "done" or not job.result_path:
         return None
-    path = storage_root() / job.result_path
+    path = storage.path(job.result_path)
     return path if path.is_file() else None
 
 
@@ -273,9 +261,8 @@ def render_part(job_id: int, number: int) -> None:
     relative = None
     try:
         data = _work(job).render(job, items)
-        if data:
-            relative = _job_dir(job_id) / f"part-{number:05d}.pdf"
-            _write(relative, data)
+        if data:  # whole or not at all, also when a part is made twice
+            relative = storage.save(_job_dir(job_id), f"part-{number:05d}.pdf", data)
     except Exception:
         log.exception("job part failed", extra={"fields": {"job": job_id, "part": number}})
         _fail(job_id, "failed")
@@ -287,7 +274,7 @@ def render_part(job_id: int, number: int) -> None:
             return
         part = _part(job_id, number)
         if part.status != "done":
-            part.status, part.path, part.finished_at = "done", str(relative) if relative else None, utcnow()
+            part.status, part.path, part.finished_at = "done", relative, utcnow()
             db.session.flush()
         job.done = db.session.scalar(select(func.coalesce(func.sum(JobPart.count), 0))
                                      .where(JobPart.job_id == job_id, JobPart.status == "done"))
@@ -311,10 +298,8 @@ def join(job_id: int) -> None:
         db.session.rollback()
         return  # a part's task will hand out the join again when it finishes
     work, kind = _work(job), job.kind
-    root = storage_root()
-    files = [root / p.path for p in parts if p.path]
+    files = [storage.path(p.path) for p in parts if p.path]
     db.session.rollback()
-    relative = _job_dir(job_id) / f"{kind}-{job_id}.pdf"
     try:
         if files:
             writer = PdfWriter()
@@ -328,13 +313,13 @@ def join(job_id: int) -> None:
         else:
             _fail(job_id, "empty")
             return
-        _write(relative, data)
+        relative = storage.save(_job_dir(job_id), f"{kind}-{job_id}.pdf", data)
         db.session.rollback()
         with transaction(lock=True):
             job = _locked(job_id)
             if job is None or job.status not in ACTIVE:
                 return
-            job.status, job.result_path, job.finished_at, job.done = "done", str(relative), utcnow(), job.total
+            job.status, job.result_path, job.finished_at, job.done = "done", relative, utcnow(), job.total
             work.finish(job)  # in the same transaction: the badges are printed if the batch is done
     except Exception:
         log.exception("job failed while joining", extra={"fields": {"job": job_id}})

@@ -24,7 +24,7 @@ CHUNK = 3  # badges per part: eight parts
 @pytest.fixture
 def app_config(redis_url, tmp_path):
     return {"TASKS_EAGER": False, "BROKER_URL": redis_url, "TASK_VISIBILITY_TIMEOUT": VISIBILITY_TIMEOUT,
-            "STORAGE_DIR": str(tmp_path / "shared"), "JOB_QUIET_SECONDS": 2, "BATCH_CHUNK": CHUNK}
+            "UPLOAD_DIR": str(tmp_path / "shared"), "JOB_QUIET_SECONDS": 2, "BATCH_CHUNK": CHUNK}
 
 
 @pytest.fixture

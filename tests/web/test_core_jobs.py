@@ -20,7 +20,7 @@ from summit.core.models import Job, JobPart, OutboundMail, utcnow
 
 @pytest.fixture
 def app_config(tmp_path):
-    return {"STORAGE_DIR": str(tmp_path / "storage"), "BATCH_CHUNK": 2}
+    return {"UPLOAD_DIR": str(tmp_path / "storage"), "BATCH_CHUNK": 2}
 
 
 @pytest.fixture
@@ -54,7 +54,7 @@ def test_printing_service_starts_a_batch_and_fetches_the_pdf(client, db, people,
     # Rendered as chunks of two badges (four parts), joined; the parts' files are gone.
     db.session.rollback()
     assert db.session.scalar(select(func.count()).select_from(JobPart).where(JobPart.job_id == job_id)) == 4
-    assert [p.name for p in (Path(client.application.config["STORAGE_DIR"]) / "jobs" / str(job_id)).iterdir()] \
+    assert [p.name for p in (Path(client.application.config["UPLOAD_DIR"]) / "jobs" / str(job_id)).iterdir()] \
         == [f"badges-{job_id}.pdf"]
     assert db.session.scalar(select(func.count()).select_from(Badge).where(Badge.printed_at.is_not(None))) == 7
     # Not printed yet, one category: nothing left; an empty body means every badge.
