@@ -25,10 +25,9 @@ DEBS   := libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0 chromium fonts-no
 run: install
 	SUMMIT_PUBLIC_BASE_URL=$(BASE_URL) $(BIN)/summit init-db
 	SUMMIT_PUBLIC_BASE_URL=$(BASE_URL) $(BIN)/summit demo
-	@export SUMMIT_PUBLIC_BASE_URL=$(BASE_URL); \
-	$(BIN)/summit worker --beat --concurrency 2 & worker=$$!; \
+	@SUMMIT_PUBLIC_BASE_URL=$(BASE_URL) $(BIN)/summit worker --beat --concurrency 2 & worker=$$!; \
 	trap 'kill $$worker 2>/dev/null; wait $$worker 2>/dev/null' EXIT INT TERM; \
-	$(BIN)/summit run --host $(HOST) --port $(PORT)
+	SUMMIT_PUBLIC_BASE_URL=$(BASE_URL) $(BIN)/summit run --host $(HOST) --port $(PORT)
 
 test: install-dev
 	$(BIN)/python -m pytest
