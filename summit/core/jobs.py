@@ -93,6 +93,17 @@ def result_file(job: Job | None) -> Path | None:
     return path if path.is_file() else None
 
 
+def forget_files(job: Job, remove: Callable[[str], None]) -> None:
+    """Hand every file the job keeps (its result, the parts of one that did not finish) to
+    `remove` and forget them (shredding: the PDFs name people)."""
+    for part in db.session.scalars(select(JobPart).where(JobPart.job_id == job.id, JobPart.path.is_not(None))):
+        remove(part.path)
+        part.path = None
+    if job.result_path:
+        remove(job.result_path)
+        job.result_path = None
+
+
 # ---------------------------------------------------------------- web side
 
 def start(kind: str, target: str, params: dict, created_by_id: int | None = None) -> Job:
@@ -313,7 +324,8 @@ def join(job_id: int) -> None:
         else:
             _fail(job_id, "empty")
             return
-        relative = storage.save(_job_dir(job_id), f"{kind}-{job_id}.pdf", data)
+        # Results beside their kind's other files (badges/, certificates/); parts under jobs/<id>/.
+        relative = storage.save(kind, f"{kind}-{job_id}.pdf", data)
         db.session.rollback()
         with transaction(lock=True):
             job = _locked(job_id)
@@ -327,6 +339,11 @@ def join(job_id: int) -> None:
         return
     for path in files:  # the parts are in the result now
         path.unlink(missing_ok=True)
+    if files:
+        try:
+            files[0].parent.rmdir()
+        except OSError:  # not empty (a part made twice meanwhile) or gone: left as it is
+            pass
 
 
 def sweep(now: dt.datetime | None = None) -> int:

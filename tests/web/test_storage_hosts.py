@@ -24,7 +24,7 @@ def test_a_host_that_mounts_the_storage_elsewhere_serves_what_another_wrote(
     assert client.post("/badges/print", data={"layout": "a6", "category": "", "mode": "all"}).status_code == 303
     db.session.rollback()
     batch = db.session.scalar(select(PrintBatch))
-    assert batch.status == "done" and batch.file_path.startswith("jobs/")  # relative to the root
+    assert batch.status == "done" and batch.file_path.startswith("badges/")  # relative to the root
     job = db.session.get(Job, batch.job_id)
     assert job.result_path == batch.file_path
     # A mail attachment written on this host (an agenda) ...

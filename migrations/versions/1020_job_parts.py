@@ -1,13 +1,13 @@
 """jobs on the task queue: parts (chunks) of a job, its heartbeat
 
-Revision ID: 1000_job_parts
-Revises: 0910_relative_storage_paths
+Revision ID: 1020_job_parts
+Revises: 1010_sessions_and_uploads
 """
 from alembic import op
 import sqlalchemy as sa
 
-revision = "1000_job_parts"
-down_revision = "0910_relative_storage_paths"
+revision = "1020_job_parts"
+down_revision = "1010_sessions_and_uploads"
 branch_labels = None
 depends_on = None
 
