@@ -107,6 +107,7 @@ def download(batch_id: int):
 
 
 @bp.route("/api/v1/badge-batches", methods=["POST"])
+@limited("api", methods=None)
 @role_required("organizer", allow_token=True)
 def api_start_batch():
     """For printing services: start a batch; poll /api/v1/jobs/<job>, then fetch its result_url."""

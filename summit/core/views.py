@@ -14,6 +14,7 @@ from summit.core import jobs, links
 from summit.core.database import transaction
 from summit.core.models import Job, Summit
 from summit.core.nav import NavItem
+from summit.core.security import limited
 from summit.extensions import db
 
 bp = Blueprint("core", __name__)
@@ -146,6 +147,7 @@ def job_retry(job_id: int):
 
 
 @bp.route("/api/v1/jobs/<int:job_id>")
+@limited("api", methods=None)
 @role_required("organizer", allow_token=True)
 def api_job(job_id: int):
     job = db.session.get(Job, job_id) or abort(404)
@@ -153,6 +155,7 @@ def api_job(job_id: int):
 
 
 @bp.route("/api/v1/jobs/<int:job_id>/result")
+@limited("api", methods=None)
 @role_required("organizer", allow_token=True)
 def api_job_result(job_id: int):
     path = jobs.result_file(db.session.get(Job, job_id)) or abort(404)
