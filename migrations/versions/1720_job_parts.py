@@ -1,13 +1,13 @@
 """jobs on the task queue: parts (chunks) of a job, its heartbeat
 
-Revision ID: 1020_job_parts
-Revises: 1010_sessions_and_uploads
+Revision ID: 1720_job_parts
+Revises: 1710_travel_invitations
 """
 from alembic import op
 import sqlalchemy as sa
 
-revision = "1020_job_parts"
-down_revision = "1010_sessions_and_uploads"
+revision = "1720_job_parts"
+down_revision = "1710_travel_invitations"
 branch_labels = None
 depends_on = None
 
