@@ -20,9 +20,13 @@ DEBS   := libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0 chromium fonts-no
 
 .PHONY: run test e2e bench install install-dev system-deps translations clean
 
+# The web server and, beside it, one task queue worker (badge batches, mail) that stops with it.
+# Without SUMMIT_REDIS_URL they meet through a folder under instance/ (one host only).
 run: install
 	SUMMIT_PUBLIC_BASE_URL=$(BASE_URL) $(BIN)/summit init-db
 	SUMMIT_PUBLIC_BASE_URL=$(BASE_URL) $(BIN)/summit demo
+	@SUMMIT_PUBLIC_BASE_URL=$(BASE_URL) $(BIN)/summit worker --beat --concurrency 2 & worker=$$!; \
+	trap 'kill $$worker 2>/dev/null; wait $$worker 2>/dev/null' EXIT INT TERM; \
 	SUMMIT_PUBLIC_BASE_URL=$(BASE_URL) $(BIN)/summit run --host $(HOST) --port $(PORT)
 
 test: install-dev
@@ -32,7 +36,7 @@ e2e: install-dev
 	$(BIN)/python -m pytest tests/e2e
 
 bench: install-dev
-	@for f in benchmarks/*.py; do echo "== $$f"; $(BIN)/python $$f || exit 1; done
+	@for f in benchmarks/[!_]*.py; do echo "== $$f"; $(BIN)/python $$f || exit 1; done
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)

@@ -1,6 +1,7 @@
-"""Badge PDF speed: the naive reprint beside ours, a warm server's reprint, and a batch of 1,000.
+"""Badge PDF speed: the naive reprint beside ours, and a warm server's reprint.
+(The 1,000-badge batch on the task queue's workers: benchmarks/badge_batch.py.)
 
-    python benchmarks/badges.py [--batch 1000] [--layout a6] [--reprints 30]
+    python benchmarks/badges.py [--people 1000] [--reprints 30]
 
 Prints:
 1. One badge page, naive: WeasyPrint with the system's Noto Sans CJK (one 16 MB font per
@@ -8,8 +9,6 @@ Prints:
    fontTools subsetter WeasyPrint falls back to where libharfbuzz-subset is missing (the
    figure of ~4 s). Then ours (the package's font slices) with both subsetters.
 2. The reprint through a warm gunicorn on loopback: GET /api/v1/registrations/<id>/badge.pdf.
-3. A batch of 1,000 badges as the background job does it: time and peak memory of the
-   process tree (the job's process and its render workers).
 Everything runs on a scratch SQLite database in a temporary folder.
 """
 from __future__ import annotations
@@ -23,7 +22,6 @@ import statistics
 import subprocess
 import sys
 import tempfile
-import threading
 import time
 from pathlib import Path
 
@@ -37,14 +35,7 @@ os.environ.setdefault("SUMMIT_LOG_FORMAT", "text")
 DB_URL = f"sqlite:///{TMP / 'bench.db'}"
 os.environ["SUMMIT_DATABASE_URL"] = DB_URL
 
-SURNAMES = "王李张刘陈杨黄赵吴周徐孙马朱胡郭何高林罗郑梁谢宋唐许韩冯邓曹彭曾萧田董潘袁蔡蒋余于杜叶程魏苏吕丁任沈姚卢姜崔钟谭陆汪范金石廖贾夏韦付方白邹孟熊秦邱江尹薛闫段雷侯龙史陶黎贺顾毛郝龚邵万钱严覃武戴莫孔向汤"
-GIVEN = ["伟", "芳", "娜", "秀英", "敏", "静", "丽", "强", "磊", "军", "洋", "勇", "艳", "杰", "娟", "涛", "明", "超", "晨",
-         "海燕", "志强", "子涵", "浩然", "梓萱", "一诺", "思远", "雨桐", "俊杰", "欣怡", "博文", "晓东", "䶮", "㛃", "𠮷", "龑"]
-ENGLISH = ["Emily Carter", "David Müller", "Sophie Laurent", "Rajesh Kumar", "Anna Kowalska", "Michael O'Brien",
-           "Maximilian Alexander von Hohenberg-Schwarzenstein"]
-ORGS = ["中国海洋大学", "青岛大学", "青岛科技大学", "中国科学院青岛生物能源与过程研究所", "海尔集团", "海信集团", "歌尔股份",
-        "青岛虚拟现实研究院", "致真精密仪器(青岛)有限公司", "University of Toronto", "崂山区科技局", "青岛日报"]
-TITLES = ["教授", "研究员", "博士后", "总经理", "技术总监", "院长", "处长", "记者", "Professor"]
+from _people import ENGLISH, GIVEN, ORGS, SURNAMES, TITLES  # noqa: E402  (shared with badge_batch.py)
 
 
 def setup(count: int):
@@ -55,7 +46,7 @@ def setup(count: int):
     from summit.extensions import db
     from summit.registration.models import Category, Registration
 
-    app = create_app({"JOBS_INLINE": True})
+    app = create_app({"TASKS_EAGER": True})
     with app.app_context():
         upgrade(revision="heads")
         demo._ensure_users()
@@ -104,7 +95,6 @@ def single_page(app) -> None:
     import weasyprint.pdf.fonts as wp_fonts
 
     from summit.badges import services, sheets
-    from summit.badges.models import Badge
     from summit.extensions import db
     from summit.registration.models import Registration
 
@@ -177,89 +167,14 @@ def warm_server_reprint(app, reprints: int) -> None:
         server.wait(10)
 
 
-class TreeMemory(threading.Thread):
-    """Peak resident memory of this process and all its descendants, sampled every 100 ms."""
-
-    def __init__(self):
-        super().__init__(daemon=True)
-        self.peak = 0
-        self.running = True
-
-    @staticmethod
-    def _children(pid: int) -> list[int]:
-        found = []
-        for task in Path(f"/proc/{pid}/task").glob("*"):
-            try:
-                found += [int(c) for c in (task / "children").read_text().split()]
-            except OSError:
-                pass
-        return found
-
-    @classmethod
-    def tree_rss(cls) -> int:
-        total, todo = 0, [os.getpid()]
-        while todo:
-            pid = todo.pop()
-            try:
-                for line in Path(f"/proc/{pid}/status").read_text().splitlines():
-                    if line.startswith("VmRSS:"):
-                        total += int(line.split()[1]) * 1024
-            except OSError:
-                continue
-            todo += cls._children(pid)
-        return total
-
-    def run(self):
-        while self.running:
-            self.peak = max(self.peak, self.tree_rss())
-            time.sleep(0.1)
-
-
-def batch(app, layout: str) -> None:
-    from pypdf import PdfReader
-
-    from summit.badges import sheets
-    from summit.badges.models import PrintBatch
-    from summit.core.models import Job, Summit
-    from summit.extensions import db
-
-    with app.app_context():
-        summit = Summit.current()
-        count = len(sheets.select_for_print(summit))
-        load_before = os.getloadavg()[0]
-        monitor = TreeMemory()
-        monitor.start()
-        cpu_before = os.times()
-        start = time.perf_counter()
-        with app.test_request_context():
-            made = sheets.start_batch(summit, layout, None, "all", None)
-        elapsed = time.perf_counter() - start
-        cpu_after = os.times()
-        cpu = sum(cpu_after[i] - cpu_before[i] for i in range(4))  # user+system, this process and its workers
-        monitor.running = False
-        monitor.join()
-        made = db.session.get(PrintBatch, made.id)
-        job = db.session.get(Job, made.job_id)
-        pages = len(PdfReader(made.file_path).pages)
-        size = Path(made.file_path).stat().st_size
-        print(f"3. batch job, {count} badges, layout {layout}: {elapsed:.1f} s, peak memory of the process tree "
-              f"{monitor.peak / 2**20:.0f} MB, {pages} pages, {size / 2**20:.1f} MB PDF, job {job.status} "
-              f"{job.done}/{job.total}; CPU time {cpu:.1f} s on {os.cpu_count()} CPUs, load average before "
-              f"{load_before:.1f} (target <= 20 s and <= 1 GB)")
-
-
 def main() -> None:
     parser = argparse.ArgumentParser()
-    parser.add_argument("--batch", type=int, default=1000)
-    parser.add_argument("--layout", default="a6")
+    parser.add_argument("--people", type=int, default=1000)
     parser.add_argument("--reprints", type=int, default=30)
-    parser.add_argument("--only-batch", action="store_true")
     args = parser.parse_args()
-    app = setup(args.batch)
-    if not args.only_batch:
-        single_page(app)
-        warm_server_reprint(app, args.reprints)
-    batch(app, args.layout)
+    app = setup(args.people)
+    single_page(app)
+    warm_server_reprint(app, args.reprints)
 
 
 if __name__ == "__main__":

@@ -49,7 +49,7 @@ def make_app(url: str, rows: int):
     from summit.registration.models import Category, Registration
 
     os.environ["SUMMIT_DATABASE_URL"] = url
-    app = create_app({"JOBS_INLINE": True, "SQLALCHEMY_DATABASE_URI": url})
+    app = create_app({"TASKS_EAGER": True, "SQLALCHEMY_DATABASE_URI": url})
     with app.app_context():
         if url.startswith("postgresql"):
             downgrade(revision="base")

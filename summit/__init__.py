@@ -93,6 +93,12 @@ def create_app(config: dict | None = None) -> Flask:
 
     configure_sqlite(app)
 
+    # The task queue (workers run batches and send mail), and mail handed to it on commit.
+    from summit.core import mail, queue
+
+    queue.init_app(app)
+    mail.init_app(app)
+
     # Ids in URLs stop at the database's integer range: a larger one is a 404, not a database error.
     from werkzeug.routing import IntegerConverter
 

@@ -99,9 +99,9 @@ def from_env(overrides: dict | None = None) -> dict:
         "MAIL_USERNAME": os.environ.get("SUMMIT_MAIL_USERNAME"),
         "MAIL_PASSWORD": os.environ.get("SUMMIT_MAIL_PASSWORD"),
         "MAIL_USE_TLS": _bool(os.environ.get("SUMMIT_MAIL_USE_TLS")),
-        # When queued mail goes out: "thread" after the request that queued it, or "off" when
-        # `summit send-mail --loop` runs beside the web workers.
-        "MAIL_PUMP": os.environ.get("SUMMIT_MAIL_PUMP"),
+        # When queued mail goes out: "task" (a task for the workers as soon as the transaction
+        # that queued it commits) or "off" (only the workers' retry round and `summit send-mail`).
+        "MAIL_DISPATCH": os.environ.get("SUMMIT_MAIL_DISPATCH"),
         "MAIL_SENDER": os.environ.get("SUMMIT_MAIL_SENDER", "千山峰会组委会 <noreply@qianshan-summit.local>"),
         # Where links in mail and QR codes point. Unset: where each request came (summit.core.links).
         "PUBLIC_BASE_URL": os.environ.get("SUMMIT_PUBLIC_BASE_URL") or None,
@@ -114,9 +114,21 @@ def from_env(overrides: dict | None = None) -> dict:
         # Werkzeug's method for new password hashes. The test suite sets a cheap one: scrypt's
         # 0.15 s for each account made and each login added minutes to it.
         "PASSWORD_HASH_METHOD": os.environ.get("SUMMIT_PASSWORD_HASH_METHOD", "scrypt"),
-        # Jobs (badge batches) run in a thread of the worker that started them;
-        # their progress is in the database, so any worker can report it.
-        "JOBS_INLINE": _bool(os.environ.get("SUMMIT_JOBS_INLINE")),
+        # The task queue (summit.core.queue): Redis when there is one, else a folder under the
+        # instance directory that a worker on the same host reads (`make run` starts one).
+        "BROKER_URL": os.environ.get("SUMMIT_BROKER_URL") or redis_url,
+        # Seconds before Redis hands a task whose worker died (kill -9, a lost host) to another
+        # worker. Every task is much shorter: batches run as chunks of a few seconds each.
+        "TASK_VISIBILITY_TIMEOUT": int(os.environ.get("SUMMIT_TASK_VISIBILITY_TIMEOUT", "240")),
+        # Run tasks at once in the caller (the test suite): no broker, no worker.
+        "TASKS_EAGER": _bool(os.environ.get("SUMMIT_TASKS_EAGER")),
+        # Badges per chunk of a batch: one task renders one chunk.
+        "BATCH_CHUNK": int(os.environ.get("SUMMIT_BATCH_CHUNK", "50")),
+        # A running job that no worker touched for this long is shown as waiting for one.
+        "JOB_QUIET_SECONDS": int(os.environ.get("SUMMIT_JOB_QUIET_SECONDS", "60")),
+        # A pool process that grew beyond this (WeasyPrint keeps fonts and caches) is replaced
+        # after its task.
+        "WORKER_MAX_MEMORY_KB": int(os.environ.get("SUMMIT_WORKER_MAX_MEMORY_MB", "600")) * 1024,
     }
     if overrides:
         config.update(overrides)

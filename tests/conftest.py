@@ -36,7 +36,7 @@ BASE_CONFIG = {
     "TESTING": True,
     "WTF_CSRF_ENABLED": False,
     "RATELIMIT_ENABLED": False,
-    "JOBS_INLINE": True,
+    "TASKS_EAGER": True,
     "SERVER_NAME": None,
     "MAIL_SERVER": None,
 }

@@ -2,6 +2,8 @@
 single badge PDF for badge-printing services. Devices send `Authorization: Bearer <token>`
 (`summit create-token --role checkin`); the staff page sends its session and X-CSRFToken."""
 
+from summit.badges.layouts import LAYOUTS
+
 _JSON = "application/json"
 _SECURITY = [{"bearerAuth": []}]
 
@@ -68,6 +70,22 @@ PATHS = {
             "responses": {"200": _json("CheckInStats", "Counts")},
         }
     },
+    "/api/v1/badge-batches": {
+        "post": {
+            "summary": "Start a batch of badges (one PDF) for a printing service",
+            "description": "Answers at once with the job; poll GET /api/v1/jobs/{job_id} until its status is "
+                           "done, then fetch its result_url with the same token. The task queue's workers "
+                           "render the batch in chunks.",
+            "operationId": "badge_batch_start",
+            "tags": ["badges"],
+            "security": _SECURITY,
+            "requestBody": {"required": False, "content": {_JSON: {"schema": {"$ref": "#/components/schemas/BadgeBatch"}}}},
+            "responses": {"202": _json("JobStarted", "The batch's job; Location names its status URL"),
+                          "400": _json("Error", "The body is not a JSON object"),
+                          "404": _json("Error", "No category with this code at the current summit"),
+                          "422": _json("Error", "An unknown layout or mode")},
+        }
+    },
     "/api/v1/registrations/{registration_id}/badge.pdf": {
         "get": {
             "summary": "One person's badge as a PDF (the reprint at the desk)",
@@ -97,6 +115,20 @@ _REGISTRATION = {
 }
 
 SCHEMAS = {
+    "BadgeBatch": {
+        "type": "object",
+        "properties": {
+            "layout": {"type": "string", "enum": sorted(LAYOUTS), "description": "The badge layout; a6 when absent"},
+            "category": {"type": "string", "nullable": True, "description": "A category code; every category when absent"},
+            "mode": {"type": "string", "enum": ["all", "not_printed"], "default": "all",
+                     "description": "Every approved registration, or only those whose badge was never printed"},
+        },
+    },
+    "JobStarted": {
+        "type": "object",
+        "required": ["job"],
+        "properties": {"job": {"type": "integer", "description": "The job's id, for GET /api/v1/jobs/{job_id}"}},
+    },
     "Scan": {
         "type": "object",
         "required": ["code"],

@@ -1,13 +1,10 @@
 """Badge PDFs: one badge at the desk, or a batch of a thousand rendered by the task queue's
-workers in chunks, several at a time, with progress; sheet layouts are data (layouts.py)."""
+workers in chunks, several at a time, with progress (the job: batches.py); sheet layouts are
+data (layouts.py)."""
 from __future__ import annotations
 
-import io
-import os
 import dataclasses
 import re
-import time
-from pathlib import Path
 
 from flask import current_app
 from flask_babel import gettext as _
@@ -17,7 +14,7 @@ from summit.badges import layouts as layout_data
 from summit.badges import tokens
 from summit.badges.models import Badge, PrintBatch
 from summit.badges.services import BadgeError, approved_registration, ensure_badges, issue_badge
-from summit.core import names, storage
+from summit.core import names
 from summit.core.database import transaction
 from summit.core.models import Summit, utcnow
 from summit.extensions import db
@@ -150,7 +147,10 @@ def single_badge_pdf(registration_id: int, layout_name: str | None = None) -> by
 
 def start_batch(summit: Summit, layout_name: str, category: str | None, mode: str,
                 created_by_id: int | None, order: str = "stroke", pinyin: bool | None = None) -> PrintBatch:
+    """Record the batch and its job, then hand the job to the task queue's workers
+    (summit.badges.batches: chunks rendered by several workers, then joined)."""
     from summit.core import jobs
+    from summit.core.models import Job
 
     get_layout(layout_name)
     if mode not in ("all", "not_printed", "new"):
@@ -163,79 +163,12 @@ def start_batch(summit: Summit, layout_name: str, category: str | None, mode: st
     with transaction():
         batch = PrintBatch(summit_id=summit.id, layout=layout_name, selection=selection, created_by_id=created_by_id)
         db.session.add(batch)
+        db.session.flush()
+        job = Job(kind="badges", params={"batch_id": batch.id, "_target": "summit.badges.batches:WORK"},
+                  created_by_id=created_by_id)
+        db.session.add(job)
+        db.session.flush()
+        batch.job_id = job.id
     batch_id = batch.id
-    job = jobs.start("badges", "summit.badges.sheets:run_batch", {"batch_id": batch_id}, created_by_id)
-    job_id = job.id
-    # End the read transaction jobs.start() left open: on SQLite its snapshot may predate the
-    # job's own writes (an inline job), and a stale snapshot cannot write.
-    db.session.rollback()
-    with transaction():
-        db.session.execute(db.update(PrintBatch).where(PrintBatch.id == batch_id, PrintBatch.job_id.is_(None))
-                           .values(job_id=job_id))
+    jobs.send(job.id)
     return db.session.get(PrintBatch, batch_id)
-
-
-def batch_dir() -> Path:
-    return storage.folder("badges")
-
-
-CHUNK = 100  # badges per WeasyPrint document in a batch
-
-
-def run_batch(job_id: int, params: dict, progress) -> str:
-    """The background job: render the batch in chunks of CHUNK badges, several chunks at a time
-    in worker processes (WeasyPrint is single-threaded), record progress as chunks finish,
-    and join the chunks into one PDF."""
-    with transaction():
-        batch = db.session.get(PrintBatch, params["batch_id"])
-        batch.job_id = job_id
-    summit = db.session.get(Summit, batch.summit_id)
-    entries = select_for_print(summit, batch.selection.get("category") or None, batch.selection.get("mode", "all"),
-                               order=batch.selection.get("order", "stroke"))
-    path = batch_dir() / f"batch-{batch.id}-{int(time.time())}.pdf"
-    write_batch_pdf(entries, batch.layout, path, progress, pinyin=batch.selection.get("pinyin"))
-    mark_printed([b.id for _r, b in entries], batch.id)
-    # Relative to the storage root: any host finds it under its own mount of the shared volume.
-    stored = storage.relative(path)
-    with transaction():
-        batch = db.session.get(PrintBatch, batch.id)
-        batch.count, batch.status, batch.file_path = len(entries), "done", stored
-    return stored
-
-
-def write_batch_pdf(entries: list[tuple[Registration, Badge]], layout_name: str, path: Path,
-                    progress=lambda done, total: None, processes: int | None = None,
-                    pinyin: bool | None = None) -> None:
-    from pypdf import PdfWriter
-
-    layout = get_layout(layout_name, pinyin)
-    total = len(entries)
-    progress(0, total)
-    size = max(layout.per_page, (CHUNK // layout.per_page) * layout.per_page)  # whole sheets
-    chunks = [entries[i:i + size] for i in range(0, total, size)]
-    if not chunks:
-        path.write_bytes(render_badges_html(badges_html([], layout_name, pinyin)))
-        progress(0, 0)
-        return
-    processes = processes or min(len(chunks), current_app.config.get("BADGE_PROCESSES") or os.cpu_count() or 1, 8)
-    writer = PdfWriter()
-    done = 0
-    if processes <= 1:
-        for chunk in chunks:
-            writer.append(io.BytesIO(render_badges_html(badges_html(chunk, layout_name, pinyin), True)))
-            done += len(chunk)
-            progress(done, total)
-    else:
-        import multiprocessing
-        from concurrent.futures import ProcessPoolExecutor
-
-        # Fresh interpreters ("spawn"): a fork of a threaded web worker is not safe.
-        with ProcessPoolExecutor(processes, mp_context=multiprocessing.get_context("spawn")) as pool:
-            futures = [(len(chunk), pool.submit(render_badges_html, badges_html(chunk, layout_name, pinyin), True))
-                       for chunk in chunks]
-            for count, future in futures:
-                writer.append(io.BytesIO(future.result()))
-                done += count
-                progress(done, total)
-    with path.open("wb") as fh:
-        writer.write(fh)

@@ -6,6 +6,7 @@ from __future__ import annotations
 from sqlalchemy import select
 
 from summit.badges.models import Badge, CheckIn, PrintBatch
+from summit.core import jobs
 from summit.core.models import Job
 from summit.extensions import db
 from summit.registration.models import Registration
@@ -26,9 +27,8 @@ def shred(scope) -> None:
             scope.rows["badge_print_batches"] += 1
         batch.selection = {k: v for k, v in (batch.selection or {}).items() if k != "q"}
         job = db.session.get(Job, batch.job_id) if batch.job_id else None
-        if job is not None and job.result_path:
-            scope.remove_file(job.result_path)
-            job.result_path = None
+        if job is not None:
+            jobs.forget_files(job, scope.remove_file)
     searches = select(CheckIn).where(CheckIn.summit_id == summit_id, CheckIn.method == "search")
     if not scope.everyone:
         searches = searches.where(CheckIn.registration_id.in_(scope.subjects.get("registrations", ())))

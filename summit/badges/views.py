@@ -106,6 +106,40 @@ def download(batch_id: int):
                      download_name=f"badges-{found.id}-{found.layout}.pdf")
 
 
+@bp.route("/api/v1/badge-batches", methods=["POST"])
+@limited("api", methods=None)
+@role_required("organizer", allow_token=True)
+def api_start_batch():
+    """For printing services: start a batch; poll /api/v1/jobs/<job>, then fetch its result_url."""
+    from summit.badges.layouts import DEFAULT_LAYOUT
+
+    summit = _summit()
+    body = request.get_json(silent=True) if request.get_data() else {}
+    if not isinstance(body, dict):
+        return jsonify({"error": _("Send a JSON object (or nothing): {\"layout\", \"category\", \"mode\"}."),
+                        "status": 400}), 400
+    layout, category, mode = body.get("layout") or DEFAULT_LAYOUT, body.get("category"), body.get("mode") or "all"
+    codes = {c.code for c in lookups.categories(summit)}
+    if not isinstance(layout, str) or layout not in LAYOUTS:
+        error, status = _("Unknown badge layout."), 422
+    elif mode not in ("all", "not_printed"):
+        error, status = _("mode must be \"all\" or \"not_printed\"."), 422
+    elif category is not None and not isinstance(category, str):
+        error, status = _("Unknown category."), 422
+    elif category is not None and category not in codes:
+        error, status = _("Unknown category."), 404  # a well-formed code that names no category here
+    else:
+        error, status = None, 202
+    if error:
+        return jsonify({"error": error, "status": status}), status
+    token = g.get("api_token")
+    batch = sheets.start_batch(summit, layout, category or None, mode, None if token is not None else current_user.id)
+    response = jsonify({"job": batch.job_id})
+    response.status_code = 202
+    response.headers["Location"] = url_for("core.api_job", job_id=batch.job_id)
+    return response
+
+
 @bp.route("/badges/registrations/<int:registration_id>/reissue", methods=["POST"])
 @role_required("organizer")
 @back_to("badges.index")

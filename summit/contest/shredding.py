@@ -6,6 +6,7 @@ from __future__ import annotations
 from sqlalchemy import select
 
 from summit.contest.models import Certificate, Contest, Entry, Track
+from summit.core import jobs
 from summit.core.models import Job
 from summit.core.shredding import random_hash
 from summit.extensions import db
@@ -53,10 +54,9 @@ def shred(scope) -> None:
     # Certificate PDFs list the people: a batch that holds one of the edition's named certificates goes.
     ids = {c.id for c in (certs if scope.everyone else named)}
     if ids:
-        for job in db.session.scalars(select(Job).where(Job.kind == "certificates", Job.result_path.is_not(None))):
+        for job in db.session.scalars(select(Job).where(Job.kind == "certificates")):
             if ids & {int(i) for i in (job.params or {}).get("ids") or []}:
-                scope.remove_file(job.result_path)
-                job.result_path = None
+                jobs.forget_files(job, scope.remove_file)
 
 
 def _is_theirs(scope, names: set[str], member: dict) -> bool:

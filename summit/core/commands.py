@@ -51,4 +51,29 @@ def send_mail(loop):
         time.sleep(30)
 
 
-COMMANDS = [init_db, drop_db, demo, send_mail]
+@click.command("worker", context_settings={"ignore_unknown_options": True})
+@click.option("--beat", is_flag=True,
+              help="Also run the scheduler (the mail retry round, the sweep of quiet jobs): in one worker per deployment.")
+@click.option("-c", "--concurrency", type=int, default=None, help="Pool processes (default: one per CPU).")
+@click.option("-n", "--hostname", default=None, help="The worker's name (default: summit@<host>).")
+@click.argument("celery_args", nargs=-1, type=click.UNPROCESSED)
+@with_appcontext
+def worker(beat, concurrency, hostname, celery_args):
+    """Run a task queue worker: badge and certificate batches, mail. Extra arguments go to Celery's worker."""
+    from flask import current_app
+
+    from summit.core.queue import QUEUES
+
+    celery = current_app.extensions["celery"]
+    argv = ["worker", "--loglevel", current_app.config.get("LOG_LEVEL", "INFO"), "--queues", ",".join(QUEUES),
+            # No broadcast chatter between workers: nothing here needs it.
+            "--without-gossip", "--without-mingle"]
+    if beat:
+        argv.append("--beat")
+    if concurrency:
+        argv += ["--concurrency", str(concurrency)]
+    argv += ["--hostname", hostname or "summit@%h"]
+    celery.worker_main(argv=argv + list(celery_args))
+
+
+COMMANDS = [init_db, drop_db, demo, send_mail, worker]

@@ -1,5 +1,7 @@
-"""Outgoing mail. queue() stores the message in the caller's transaction; deliver_due()
-hands due messages to the SMTP server and backs off when it is down, so none is lost.
+"""Outgoing mail. queue() stores the message in the caller's transaction; when that transaction
+commits, a task hands the message to the workers (whoever queued it: any feature, a request, a
+command or another task), and deliver_due() gives it to the SMTP server, backing off when it
+is down, so none is lost. The workers' retry round (every minute) sends what was deferred.
 
 Without SUMMIT_MAIL_SERVER (development) a message is written to the log and kept
 in the outbox for organizers to read.
@@ -15,9 +17,10 @@ import smtplib
 from email.message import EmailMessage
 from email.utils import make_msgid
 
-from flask import current_app
+from flask import Flask, current_app
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import func, select
+from sqlalchemy import event, func, select
+from sqlalchemy.orm import Session
 
 from summit.core.database import transaction
 from summit.core.models import OutboundMail, utcnow
@@ -76,14 +79,62 @@ def build_message(mail: OutboundMail, sender: str) -> EmailMessage:
     return msg
 
 
-def deliver_due(limit: int = 100) -> dict[str, int]:
-    """Try every due message once; returns counts of sent, logged and deferred."""
+# ---------------------------------------------------------------- sending after the commit
+
+TASK_SIZE = 20  # messages per delivery task: one SMTP connection each
+
+
+@event.listens_for(Session, "after_flush")
+def _note_queued(session, _flush_context) -> None:
+    new = [obj.id for obj in session.new if isinstance(obj, OutboundMail)]
+    if new:
+        session.info.setdefault("mail_flushed", []).extend(new)
+
+
+@event.listens_for(Session, "after_commit")
+def _committed(session) -> None:
+    flushed = session.info.pop("mail_flushed", None)
+    if flushed:
+        session.info.setdefault("mail_committed", []).extend(flushed)
+
+
+@event.listens_for(Session, "after_rollback")
+def _rolled_back(session) -> None:
+    session.info.pop("mail_flushed", None)
+
+
+def dispatch_committed(_exc=None) -> None:
+    """At the end of every application context (a request, a command, a task): the mail its
+    transactions committed goes to the workers now. Not inside the commit itself, where an
+    eagerly run task would use the committing session."""
+    session = db.session()
+    ids = session.info.pop("mail_committed", None)
+    if not ids or dispatch_mode(current_app) == "off":
+        return
+    from summit.core import queue
+
+    for start in range(0, len(ids), TASK_SIZE):
+        queue.send("summit.mail.deliver", ids[start:start + TASK_SIZE])
+
+
+def dispatch_mode(app: Flask) -> str:
+    return app.config.get("MAIL_DISPATCH") or ("off" if app.testing else "task")
+
+
+def init_app(app: Flask) -> None:
+    app.teardown_appcontext(dispatch_committed)
+
+
+# ---------------------------------------------------------------- delivery (in the workers)
+
+def deliver_due(limit: int = 100, ids: list[int] | None = None) -> dict[str, int]:
+    """Try every due message (of `ids`, when given) once; returns counts of sent, logged and deferred."""
     config = current_app.config
     now = utcnow()
     # Every write here is a transaction(lock=True): on SQLite a read transaction that later
     # writes fails at once ("database is locked") when a registration committed meanwhile.
     counts = {"sent": 0, "logged": 0, "deferred": 0}
-    due = _claim(limit, now)
+    due = _claim(limit, now, ids)
     if not due:
         return counts
     if not config.get("MAIL_SERVER"):
@@ -124,7 +175,7 @@ def deliver_due(limit: int = 100) -> dict[str, int]:
     return counts
 
 
-def _claim(limit: int, now: dt.datetime) -> list[OutboundMail]:
+def _claim(limit: int, now: dt.datetime, only: list[int] | None = None) -> list[OutboundMail]:
     """Take a lease on the due messages, so that two workers (or a worker and `summit send-mail
     --loop`) never send the same one twice; a sender that dies leaves them due again later.
     The lease's moment is this sender's own (random microseconds): what carries it is ours."""
@@ -132,12 +183,10 @@ def _claim(limit: int, now: dt.datetime) -> list[OutboundMail]:
     with transaction(lock=True):
         # Only the ids before the lease: the messages (bodies and all) are loaded once, after
         # it, and not at all when another worker took them first.
-        ids = db.session.scalars(
-            select(OutboundMail.id)
-            .where(OutboundMail.status == "queued", OutboundMail.next_attempt_at <= now)
-            .order_by(OutboundMail.id)
-            .limit(limit)
-        ).all()
+        due = select(OutboundMail.id).where(OutboundMail.status == "queued", OutboundMail.next_attempt_at <= now)
+        if only is not None:
+            due = due.where(OutboundMail.id.in_(only))
+        ids = db.session.scalars(due.order_by(OutboundMail.id).limit(limit)).all()
         if ids:
             db.session.execute(
                 db.update(OutboundMail)

@@ -97,19 +97,28 @@ class OutboundMail(db.Model):
 
 
 class Job(db.Model):
-    """A long task (a batch of badges) with its progress in the database, so every worker sees it."""
+    """A long task (a batch of badges) with its progress in the database, so every host sees it.
+    The work itself runs on the task queue's workers (summit.core.jobs)."""
 
     __tablename__ = "jobs"
     id: Mapped[int] = mapped_column(primary_key=True)
     kind: Mapped[str] = mapped_column(String(60))
-    status: Mapped[str] = mapped_column(String(20), default="queued")  # queued/running/done/failed
+    status: Mapped[str] = mapped_column(String(20), default="queued")  # queued/running/done/failed/cancelled
     done: Mapped[int] = mapped_column(default=0)
     total: Mapped[int] = mapped_column(default=0)
     params: Mapped[dict] = mapped_column(JSON, default=dict)
+    # Relative to the storage directory (STORAGE_DIR), so that every host finds it.
     result_path: Mapped[Optional[str]] = mapped_column(String(500))
+    # A stable code (summit.core.jobs.ERRORS), translated when shown; the traceback is in the log.
     error: Mapped[str] = mapped_column(Text, default="")
     created_by_id: Mapped[Optional[int]] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
     created_at: Mapped[dt.datetime] = mapped_column(default=utcnow)
+    started_at: Mapped[Optional[dt.datetime]]
+    # Touched by the worker as each part starts and ends: a running job without a recent
+    # heartbeat is held by no worker (it waits for one, or for the broker to hand it again).
+    heartbeat_at: Mapped[Optional[dt.datetime]]
+    # How often the workers' sweep handed the job out again after it went quiet.
+    sweeps: Mapped[int] = mapped_column(default=0)
     finished_at: Mapped[Optional[dt.datetime]]
 
     @property
@@ -117,3 +126,24 @@ class Job(db.Model):
         return int(100 * self.done / self.total) if self.total else (100 if self.status == "done" else 0)
 
 
+
+
+class JobPart(db.Model):
+    """One chunk of a job (e.g. 50 badges), a task of its own: a worker that dies costs one
+    chunk, and chunks run on several workers at once. Its file is joined with the others."""
+
+    __tablename__ = "job_parts"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    job_id: Mapped[int] = mapped_column(ForeignKey("jobs.id", ondelete="CASCADE"), index=True)
+    number: Mapped[int]
+    items: Mapped[list] = mapped_column(JSON, default=list)
+    count: Mapped[int] = mapped_column(default=0)
+    status: Mapped[str] = mapped_column(String(20), default="queued")  # queued/done
+    # Deliveries of this part to a worker: one that kills its worker every time fails the job.
+    attempts: Mapped[int] = mapped_column(default=0)
+    # The worker that took it last (Celery's node name), for the log and the operator.
+    worker: Mapped[str] = mapped_column(String(200), default="")
+    path: Mapped[Optional[str]] = mapped_column(String(500))
+    finished_at: Mapped[Optional[dt.datetime]]
+
+    __table_args__ = (db.UniqueConstraint("job_id", "number"),)

@@ -2,18 +2,19 @@ from __future__ import annotations
 
 import re
 
-from flask import (Blueprint, abort, current_app, jsonify, redirect, render_template, request, send_from_directory,
-                   session, url_for)
-from flask_babel import format_date, format_time, lazy_gettext as _l
+from flask import (Blueprint, abort, current_app, flash, jsonify, redirect, render_template, request, send_file,
+                   send_from_directory, session, url_for)
+from flask_babel import format_date, format_time, gettext as _, lazy_gettext as _l
 from flask_login import current_user
 from sqlalchemy import select
 
 from summit.auth.permissions import role_required
 from summit.auth.views import safe_next
-from summit.core import links
+from summit.core import jobs, links
 from summit.core.database import transaction
 from summit.core.models import Job, Summit
 from summit.core.nav import NavItem
+from summit.core.security import limited
 from summit.extensions import db
 
 bp = Blueprint("core", __name__)
@@ -67,6 +68,16 @@ def service_worker():
     return response
 
 
+@bp.app_template_filter("job_status")
+def job_status_filter(job) -> str:
+    return jobs.shown_status(job)
+
+
+@bp.app_template_filter("job_error")
+def job_error_filter(job) -> str:
+    return jobs.error_message(job) or ""
+
+
 @bp.route("/")
 def index():
     summit = Summit.current()
@@ -93,15 +104,64 @@ def set_language(code: str):
     return redirect(safe_next(request.form.get("next")) or url_for("core.index"))
 
 
-@bp.route("/jobs/<int:job_id>")
-def job_status(job_id: int):
-    if not current_user.is_authenticated:
-        abort(403)
+def _own_job(job_id: int) -> Job:
     job = db.session.get(Job, job_id)
     if job is None or (job.created_by_id not in (None, current_user.id) and not current_user.has_role("organizer")):
         abort(404)
-    return jsonify({"id": job.id, "status": job.status, "done": job.done, "total": job.total,
-                    "percent": job.percent, "error": job.error if job.status == "failed" else ""})
+    return job
+
+
+@bp.route("/jobs/<int:job_id>")
+def job_status(job_id: int):
+    """What the batch pages poll for their progress bar."""
+    if not current_user.is_authenticated:
+        abort(403)
+    job = _own_job(job_id)
+    status = jobs.shown_status(job)
+    return jsonify({"id": job.id, "status": status, "done": job.done, "total": job.total,
+                    "percent": job.percent if status != "done" else 100, "error": jobs.error_message(job) or ""})
+
+
+@bp.route("/jobs/<int:job_id>/cancel", methods=["POST"])
+@role_required("organizer")
+def job_cancel(job_id: int):
+    _own_job(job_id)
+    try:
+        jobs.cancel(job_id)
+    except jobs.JobError as exc:
+        flash(str(exc), "error")
+    else:
+        flash(_("The batch was cancelled."), "success")
+    return redirect(safe_next(request.form.get("next")) or url_for("core.index"), 303)
+
+
+@bp.route("/jobs/<int:job_id>/retry", methods=["POST"])
+@role_required("organizer")
+def job_retry(job_id: int):
+    _own_job(job_id)
+    try:
+        jobs.retry(job_id)
+    except jobs.JobError as exc:
+        flash(str(exc), "error")
+    return redirect(safe_next(request.form.get("next")) or url_for("core.index"), 303)
+
+
+@bp.route("/api/v1/jobs/<int:job_id>")
+@limited("api", methods=None)
+@role_required("organizer", allow_token=True)
+def api_job(job_id: int):
+    job = db.session.get(Job, job_id) or abort(404)
+    return jsonify(jobs.api_json(job, url_for("core.api_job_result", job_id=job.id, _external=True)))
+
+
+@bp.route("/api/v1/jobs/<int:job_id>/result")
+@limited("api", methods=None)
+@role_required("organizer", allow_token=True)
+def api_job_result(job_id: int):
+    path = jobs.result_file(db.session.get(Job, job_id)) or abort(404)
+    response = send_file(path, mimetype="application/pdf", as_attachment=True, download_name=f"job-{job_id}.pdf")
+    response.headers["Cache-Control"] = "no-store"
+    return response
 
 
 @bp.route("/summits")

@@ -2,7 +2,7 @@
 person's private link, and what other features add to a confirmation."""
 from __future__ import annotations
 
-from flask import current_app, g, has_app_context
+from flask import current_app
 from flask_babel import force_locale, lazy_gettext as _l
 from markupsafe import Markup
 
@@ -74,8 +74,5 @@ def queue_status_mail(reg: Registration, kind: str, token: str | None = None, re
         templates = current_app.jinja_env
         text = templates.get_template("registration/mail/status.txt").render(context)
         html = templates.get_template("registration/mail/status.html").render(context)
-    queued = mail.queue(reg.email, subject, text, html, attachments=attachments, language=reg.language)
-    if has_app_context():
-        g.mail_queued = True
-    return queued
+    return mail.queue(reg.email, subject, text, html, attachments=attachments, language=reg.language)
 

@@ -8,12 +8,11 @@ from flask_babel import get_locale, gettext as _, lazy_gettext as _l
 from summit.core.models import Summit
 from summit.core.nav import NavItem
 from summit.core.security import limited
-from summit.registration import attendee, choices, forms, links, lookups, mailpump
+from summit.registration import attendee, choices, forms, links, lookups
 from summit.registration.errors import RegistrationError
 from summit.registration.models import Registration
 
 bp = Blueprint("registration", __name__)
-bp.after_app_request(mailpump.after_request)
 
 NAV = [NavItem("registration.admin_list", _l("Registrations"), ("organizer",))]
 HOME_LINKS = [NavItem("registration.register", _l("Register"))]

@@ -71,7 +71,7 @@ def refused_port():
 def _app_on(url: str, tmp_path, **settings):
     # As in production: not TESTING, CSRF off only so that the POSTs below need no token.
     return create_app({**BASE_CONFIG, "TESTING": False, "SQLALCHEMY_DATABASE_URI": url, "PUBLIC_BASE_URL": PUBLIC,
-                       "UPLOAD_DIR": str(tmp_path / "uploads"), "MAIL_PUMP": "off", **settings})
+                       "UPLOAD_DIR": str(tmp_path / "uploads"), "MAIL_DISPATCH": "off", **settings})
 
 
 def _assert_unavailable_pages(app, *secrets: str, limit: float):

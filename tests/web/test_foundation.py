@@ -129,25 +129,50 @@ def test_programs_get_401_not_a_login_page(client):
     assert response.status_code == 401 and response.json["status"] == 401
 
 
-def failing_work(job_id, params, progress):
-    """A job's work that writes, reports progress, then fails: nothing it wrote stays."""
-    from summit.extensions import db
+def _plan_two(job):
+    return [[1], [2]]
 
-    progress(1, 2)
+
+def _render_then_fail(job, items):
+    """A part that writes, then fails: nothing it wrote stays."""
+    from summit.core import jobs
+    from summit.extensions import db
+    from summit.printing.pdf import render_pdf
+
+    if items == [1]:
+        return render_pdf("<p>1</p>")
     db.session.add(Summit(year=2099, name_zh="半途", name_en="Halfway", starts_on=dt.date(2099, 1, 1),
                           ends_on=dt.date(2099, 1, 2)))
     db.session.flush()
-    raise RuntimeError(params["why"])
+    raise RuntimeError(jobs.params(job)["why"])
 
 
-def test_a_failing_job_is_recorded_and_leaves_nothing_half_written(app, db):
+def _failing_work():
+    from summit.core import jobs
+
+    return jobs.Work(plan=_plan_two, render=_render_then_fail)
+
+
+FAILING_WORK = None  # made on first use: the module is imported before the app exists
+
+
+def test_a_failing_job_is_recorded_and_leaves_nothing_half_written(app, db, caplog):
     from summit.core import jobs
     from summit.core.models import Job
 
-    with app.test_request_context():
-        job_id = jobs.start("test", "tests.web.test_foundation:failing_work", {"why": "paper jam"}).id
-    db.session.rollback()
-    job = db.session.get(Job, job_id)
-    assert job.status == "failed" and "paper jam" in job.error and job.finished_at is not None
+    global FAILING_WORK
+    FAILING_WORK = _failing_work()
+    import logging
+
+    logging.getLogger("summit.jobs").addHandler(caplog.handler)  # the app's logging does not propagate
+    with app.test_request_context(headers={"Accept-Language": "en"}):
+        job_id = jobs.start("test", "tests.web.test_foundation:FAILING_WORK", {"why": "paper jam"}).id
+        db.session.rollback()
+        job = db.session.get(Job, job_id)
+        assert job.status == "failed" and job.finished_at is not None
+        # The reason in words for people; what went wrong only in the log.
+        assert jobs.error_message(job).startswith("The batch could not be made.") and "paper jam" not in job.error
+    logging.getLogger("summit.jobs").removeHandler(caplog.handler)
+    assert "paper jam" in caplog.text
     assert (job.done, job.total) == (1, 2)
     assert db.session.scalar(select(func.count()).select_from(Summit).where(Summit.year == 2099)) == 0

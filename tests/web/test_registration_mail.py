@@ -118,12 +118,13 @@ def test_the_approved_registrations_mail_carries_the_real_badge(client, db, logi
     assert "吉𠮷" in pdf_text
 
 
-class TestPumpAfterRequest:
-    """With MAIL_PUMP=inline the mail goes out after the response, without `summit send-mail`."""
+class TestSentOnCommit:
+    """With MAIL_DISPATCH=task the mail goes to the task queue when the request's transaction
+    commits (run eagerly here), without `summit send-mail`."""
 
     @pytest.fixture
     def app_config(self, smtp_server):
-        return {**smtp_server.app_config, "MAIL_PUMP": "inline"}
+        return {**smtp_server.app_config, "MAIL_DISPATCH": "task"}
 
     def test_mail_goes_out_after_the_request(self, client, db, reg_summit, person, smtp_server):
         data = person()

@@ -40,7 +40,7 @@ def fuzzed(base: dict, data) -> dict:
 
 @pytest.fixture
 def app_config():
-    return {"MAIL_PUMP": "off"}
+    return {"MAIL_DISPATCH": "off"}
 
 
 @settings(max_examples=80, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture,

@@ -6,7 +6,7 @@ import datetime as dt
 import io
 
 from pypdf import PdfReader
-from sqlalchemy import select
+from sqlalchemy import select, text
 
 from summit import create_app
 from summit.badges.models import PrintBatch
@@ -58,14 +58,16 @@ def test_the_migration_makes_absolute_paths_under_the_root_relative(app, db, tmp
                     ends_on=dt.date(2024, 11, 20))
     db.session.add(summit)
     db.session.flush()
-    inside = Job(kind="badges", result_path=f"{root}/badges/batch-1.pdf")
-    outside = Job(kind="certificates", result_path="/srv/old-instance/certificates/c-2.pdf")
-    db.session.add_all([inside, outside])
-    db.session.flush()
-    db.session.add(PrintBatch(summit_id=summit.id, layout="a6", selection={}, job_id=inside.id, status="done",
+    # The jobs table as it was at that revision (later ones add columns the model has).
+    ids = tuple(db.session.execute(text(
+        "INSERT INTO jobs (kind, status, done, total, params, error, created_at, result_path) "
+        "VALUES (:kind, 'done', 0, 0, '{}', '', :now, :path) RETURNING id"),
+        {"kind": kind, "now": dt.datetime(2024, 11, 1), "path": path}).scalar_one()
+        for kind, path in (("badges", f"{root}/badges/batch-1.pdf"),
+                           ("certificates", "/srv/old-instance/certificates/c-2.pdf")))
+    db.session.add(PrintBatch(summit_id=summit.id, layout="a6", selection={}, job_id=ids[0], status="done",
                               file_path=f"{root}/badges/batch-1.pdf"))
     db.session.commit()
-    ids = inside.id, outside.id
     db.session.remove()
 
     upgrade(revision="heads")

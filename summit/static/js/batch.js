@@ -1,5 +1,6 @@
-// The badge batch page: draws the progress bar from its data-percent and, while the batch
-// runs, polls the job's status URL until it is done or failed.
+// A batch page (badges, certificates): draws the progress bar from its data-percent and, while
+// the batch is queued or running, polls the job's status URL until it is done or failed. A
+// failed batch reloads the page, which shows why and the button to try again.
 (function () {
   "use strict";
   var box = document.getElementById("job");
@@ -10,9 +11,14 @@
     bar.textContent = percent + "%";
     bar.parentNode.setAttribute("aria-valuenow", percent);
   }
+  function toggle(id, visible) {
+    var node = document.getElementById(id);
+    if (node) { node.classList.toggle("d-none", !visible); }
+  }
   show(Number(bar.getAttribute("data-percent")) || 0);
   var url = box.getAttribute("data-url");
-  if (!url || box.getAttribute("data-status") === "done") { return; }
+  var status = box.getAttribute("data-status");
+  if (!url || (status !== "queued" && status !== "running")) { return; }
   var label = box.getAttribute("data-label");
   function poll() {
     fetch(url, {headers: {"Accept": "application/json"}, credentials: "same-origin"})
@@ -20,11 +26,13 @@
       .then(function (job) {
         show(job.percent);
         document.getElementById("counts").textContent = label.replace("{done}", job.done).replace("{total}", job.total);
+        toggle("waiting", job.status === "queued");
         if (job.status === "done") {
           bar.classList.remove("progress-bar-animated");
-          document.getElementById("download").classList.remove("d-none");
+          toggle("cancel", false);
+          toggle("download", true);
         } else if (job.status === "failed") {
-          document.getElementById("failed").classList.remove("d-none");
+          window.location.reload();
         } else {
           setTimeout(poll, 700);
         }
