@@ -118,6 +118,7 @@ def create_app(config: dict | None = None) -> Flask:
         importlib.import_module(f"summit.{name}").init_feature(app, features)
     for command in features.commands:
         app.cli.add_command(command)
+    queue.schedule(app, features.periodic_tasks)
 
     @app.context_processor
     def inject_globals():

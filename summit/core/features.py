@@ -74,6 +74,10 @@ class Features:
     # (matchmaking adds its actions on registrations).
     audit_labels: dict[str, AuditLabels] = field(default_factory=dict)
 
+    # entry name -> (task name, seconds): work the worker that runs the scheduler (summit worker
+    # --beat) starts every so often; the task is a Celery shared_task the feature imports.
+    periodic_tasks: dict[str, tuple[str, float]] = field(default_factory=dict)
+
     def add_views(self, app, bp, nav=(), home_links=()) -> None:
         app.register_blueprint(bp)
         self.nav.extend(nav)
@@ -100,6 +104,9 @@ class Features:
             labels.fields.setdefault(key, label)
         for key, codes in (values or {}).items():
             labels.values.setdefault(key, {}).update(codes)
+
+    def add_periodic_task(self, entry: str, task: str, seconds: float) -> None:
+        self.periodic_tasks[entry] = (task, seconds)
 
     def add_stage_kind(self, kind) -> None:
         self.stage_kinds[kind.name] = kind

@@ -111,6 +111,13 @@ def init_app(app: Flask) -> Celery:
     return celery
 
 
+def schedule(app: Flask, periodic: dict[str, tuple[str, float]]) -> None:
+    """Adds the features' periodic work (features.periodic_tasks) to the scheduler's table."""
+    table = app.extensions["celery"].conf.beat_schedule
+    for entry, (task, seconds) in periodic.items():
+        table[entry] = {"task": task, "schedule": dt.timedelta(seconds=seconds)}
+
+
 def _die_with_parent() -> None:
     """Linux: this process gets SIGKILL when the worker that started it dies, even by kill -9,
     so that no pool process goes on rendering (and holding memory) for a dead worker."""

@@ -9,7 +9,7 @@ It sends registration_approved, registration_withdrawn and confirmation_mail_par
 
 
 def init_feature(app, features) -> None:
-    from . import choices, commands, dashboard, demo, export, retention, views
+    from . import choices, commands, dashboard, demo, export, retention, tasks, views
     from . import organizer_views, retention_views  # noqa: F401 (their routes join views.bp before the blueprint is registered)
 
     features.add_views(app, views.bp, views.NAV, views.HOME_LINKS)
@@ -17,6 +17,7 @@ def init_feature(app, features) -> None:
     features.dashboard_sections.append(("registration", dashboard.figures))
     features.demo_loaders.append(("registration", demo.load))
     features.shredders.append(("registration", retention.shred_registrations))
+    features.add_periodic_task("import-previews-sweep", tasks.sweep_previews.name, 600)
     for column in export.EXPORT_COLUMNS:
         features.add_export_column(column)
     features.add_audit_labels("registrations", actions=choices.AUDIT_ACTIONS, fields=choices.AUDIT_FIELDS,

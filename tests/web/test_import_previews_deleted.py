@@ -72,3 +72,18 @@ def test_shred_removes_what_is_left(app, client, db, login, reg_summit):
     result = app.test_cli_runner().invoke(args=["shred", "2020", "--yes"])
     assert result.exit_code == 0, result.output
     assert _kept(app) == []
+
+
+def test_the_workers_scheduler_sweeps_without_any_visit(app, client, db, login, reg_summit):
+    """The worker that runs the scheduler (summit worker --beat) starts the sweep every ten
+    minutes, so an hour-old file goes even when nobody opens the import page."""
+    login("organizer")
+    old, recent = _preview(client), _preview(client)
+    hour_ago = time.time() - 3601
+    os.utime(Path(app.config["UPLOAD_DIR"]) / "imports" / old, (hour_ago, hour_ago))
+    entry = app.extensions["celery"].conf.beat_schedule["import-previews-sweep"]
+    assert entry["schedule"].total_seconds() == 600
+    task = app.extensions["celery"].tasks[entry["task"]]
+    with app.app_context():
+        assert task.apply().get() == 1
+    assert [p.name for p in _kept(app)] == [recent]
