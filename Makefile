@@ -62,9 +62,12 @@ tests/e2e/node/node_modules/axe-core/axe.min.js: tests/e2e/node/package.json tes
 translations: | $(BIN)/python
 	$(BIN)/python -m summit.i18n compile
 
-# Installs only what is missing; needs root (or sudo) on a Debian machine.
+# Installs only what is missing; needs root (or sudo) on a Debian machine. A Node.js that came
+# another way (NodeSource's nodejs bundles npm and conflicts with Debian's npm) counts as there.
 system-deps:
-	@missing=""; for p in $(DEBS); do dpkg -s $$p >/dev/null 2>&1 || missing="$$missing $$p"; done; \
+	@missing=""; for p in $(DEBS); do \
+	  case $$p in nodejs) command -v node >/dev/null && continue;; npm) command -v npm >/dev/null && continue;; esac; \
+	  dpkg -s $$p >/dev/null 2>&1 || missing="$$missing $$p"; done; \
 	if [ -n "$$missing" ]; then \
 	  echo "installing Debian packages:$$missing"; \
 	  SUDO=""; [ "$$(id -u)" = 0 ] || SUDO=sudo; \
