@@ -8,3 +8,34 @@ ENGLISH = ["Emily Carter", "David Müller", "Sophie Laurent", "Rajesh Kumar", "A
 ORGS = ["中国海洋大学", "青岛大学", "青岛科技大学", "中国科学院青岛生物能源与过程研究所", "海尔集团", "海信集团", "歌尔股份",
         "青岛虚拟现实研究院", "致真精密仪器(青岛)有限公司", "University of Toronto", "崂山区科技局", "青岛日报"]
 TITLES = ["教授", "研究员", "博士后", "总经理", "技术总监", "院长", "处长", "记者", "Professor"]
+
+
+def demo_summit_with_people(count: int, *, fresh: bool = False, seed: int = 7, prefix: str = "b"):
+    """Inside an app context: the schema, the demo's accounts, edition and categories, then
+    `count` approved attendees with names from the lists above. Returns the summit."""
+    import random
+
+    from flask_migrate import downgrade, upgrade
+
+    from summit.core import demo
+    from summit.extensions import db
+    from summit.registration.models import Category, Registration
+
+    if fresh:
+        downgrade(revision="base")
+    upgrade(revision="heads")
+    demo._ensure_users()
+    summit = demo._ensure_summits()
+    demo._ensure_reference_data(summit)
+    db.session.commit()
+    categories = db.session.scalars(db.select(Category).where(Category.summit_id == summit.id)).all()
+    rng = random.Random(seed)
+    for i in range(count):
+        english = i % 15 == 0
+        db.session.add(Registration(
+            summit_id=summit.id, category_id=rng.choice(categories).id,
+            name=rng.choice(ENGLISH) if english else rng.choice(SURNAMES) + rng.choice(GIVEN),
+            organisation=rng.choice(ORGS), title=rng.choice(TITLES), phone=f"139{i:08d}",
+            email=f"{prefix}{i}@example.com", status="approved", language="en" if english else "zh_CN"))
+    db.session.commit()
+    return summit

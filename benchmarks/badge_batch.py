@@ -34,36 +34,16 @@ REDIS_URL = os.environ.get("SUMMIT_BENCH_REDIS_URL", "redis://127.0.0.1:6379/15"
 DB_URL = os.environ.get("SUMMIT_BENCH_POSTGRES_URL") or f"sqlite:///{TMP / 'bench.db'}"
 STORAGE = TMP / "storage"
 
-from _people import ENGLISH, GIVEN, ORGS, SURNAMES, TITLES  # noqa: E402  (the same people as benchmarks/badges.py)
+from _people import demo_summit_with_people  # noqa: E402  (the same people as benchmarks/badges.py)
 
 
 def setup(count: int):
-    from flask_migrate import downgrade, upgrade
-
     from summit import create_app
-    from summit.core import demo
-    from summit.extensions import db
-    from summit.registration.models import Category, Registration
 
     app = create_app({"SQLALCHEMY_DATABASE_URI": DB_URL, "BROKER_URL": REDIS_URL, "UPLOAD_DIR": str(STORAGE),
                       "MAIL_DISPATCH": "off"})
     with app.app_context():
-        if DB_URL.startswith("postgresql"):
-            downgrade(revision="base")
-        upgrade(revision="heads")
-        demo._ensure_users()
-        summit = demo._ensure_summits()
-        demo._ensure_reference_data(summit)
-        db.session.commit()
-        categories = db.session.scalars(db.select(Category).where(Category.summit_id == summit.id)).all()
-        rng = random.Random(7)
-        for i in range(count):
-            name = rng.choice(ENGLISH) if i % 15 == 0 else rng.choice(SURNAMES) + rng.choice(GIVEN)
-            db.session.add(Registration(summit_id=summit.id, category_id=rng.choice(categories).id, name=name,
-                                        organisation=rng.choice(ORGS), title=rng.choice(TITLES), phone=f"139{i:08d}",
-                                        email=f"b{i}@example.com", status="approved",
-                                        language="en" if i % 15 == 0 else "zh_CN"))
-        db.session.commit()
+        summit = demo_summit_with_people(count, fresh=DB_URL.startswith("postgresql"))
         from summit.badges import services
 
         services.ensure_badges(summit)

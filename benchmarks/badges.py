@@ -35,33 +35,15 @@ os.environ.setdefault("SUMMIT_LOG_FORMAT", "text")
 DB_URL = f"sqlite:///{TMP / 'bench.db'}"
 os.environ["SUMMIT_DATABASE_URL"] = DB_URL
 
-from _people import ENGLISH, GIVEN, ORGS, SURNAMES, TITLES  # noqa: E402  (shared with badge_batch.py)
+from _people import demo_summit_with_people  # noqa: E402  (shared with badge_batch.py)
 
 
 def setup(count: int):
-    from flask_migrate import upgrade
-
     from summit import create_app
-    from summit.core import demo
-    from summit.extensions import db
-    from summit.registration.models import Category, Registration
 
     app = create_app({"TASKS_EAGER": True})
     with app.app_context():
-        upgrade(revision="heads")
-        demo._ensure_users()
-        summit = demo._ensure_summits()
-        demo._ensure_reference_data(summit)
-        db.session.commit()
-        categories = db.session.scalars(db.select(Category).where(Category.summit_id == summit.id)).all()
-        rng = random.Random(7)
-        for i in range(count):
-            name = rng.choice(ENGLISH) if i % 15 == 0 else rng.choice(SURNAMES) + rng.choice(GIVEN)
-            db.session.add(Registration(summit_id=summit.id, category_id=rng.choice(categories).id, name=name,
-                                        organisation=rng.choice(ORGS), title=rng.choice(TITLES), phone=f"139{i:08d}",
-                                        email=f"b{i}@example.com", status="approved",
-                                        language="en" if i % 15 == 0 else "zh_CN"))
-        db.session.commit()
+        summit = demo_summit_with_people(count)
         from summit.badges import services
 
         services.ensure_badges(summit)
