@@ -33,6 +33,7 @@ import bisect
 import math
 import re
 import time
+from abc import ABC, abstractmethod
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
@@ -237,7 +238,7 @@ def _lower_bound(cluster: list[Arrival], seats: int, max_wait: int) -> int:
     return best[-1]
 
 
-class _Model:
+class _Model(ABC):
     """One integer program for a cluster: minimise cost @ x subject to lower <= A x <= upper,
     0 <= x <= high, x integral; decode(x) turns a solution into runs (lists of party indices)."""
 
@@ -271,8 +272,9 @@ class _Model:
                     integrality=np.full(len(self.cost), 1 if integral else 0),
                     bounds=Bounds(0, np.array(self.high, dtype=float)), options={"time_limit": time_limit})
 
+    @abstractmethod
     def decode(self, x) -> list[list[int]]:
-        raise NotImplementedError
+        """The runs (lists of party indexes) of a solution vector."""
 
 
 class _Representatives(_Model):

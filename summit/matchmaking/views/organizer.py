@@ -25,6 +25,14 @@ def _session(session_id: int) -> RecruitmentSession:
     return session
 
 
+def _session_action(session_id: int) -> RecruitmentSession:
+    """The session of a one-button action (schedule, publish, discard, ...), its form checked."""
+    session = _session(session_id)
+    if not ActionForm().validate_on_submit():
+        abort(400)
+    return session
+
+
 def _session_of(model, row_id) -> int | None:
     """The session of the booth or meeting in the URL (where a refused action goes back to)."""
     row = db.session.get(model, row_id)
@@ -203,9 +211,7 @@ def org_delete_booth(booth_id: int):
 @bp.route("/matchmaking/sessions/<int:session_id>/schedule", methods=["POST"])
 @role_required("organizer")
 def org_schedule(session_id: int):
-    session = _session(session_id)
-    if not ActionForm().validate_on_submit():
-        abort(400)
+    session = _session_action(session_id)
     summary = timetable.run_scheduler(session)
     flash(_("Timetable built: %(n)s meetings, total weight %(obj)s of at most %(bound)s (%(sec)s s). "
             "Check the grid, then publish.", n=summary["meetings"], obj=summary["objective"],
@@ -216,9 +222,7 @@ def org_schedule(session_id: int):
 @bp.route("/matchmaking/sessions/<int:session_id>/publish", methods=["POST"])
 @role_required("organizer")
 def org_publish(session_id: int):
-    session = _session(session_id)
-    if not ActionForm().validate_on_submit():
-        abort(400)
+    session = _session_action(session_id)
     mails = timetable.publish(session)
     flash(_("Timetable published; %(n)s talents get their agenda by e-mail.", n=mails), "success")
     return redirect(url_for(".org_session", session_id=session.id), code=303)
@@ -227,9 +231,7 @@ def org_publish(session_id: int):
 @bp.route("/matchmaking/sessions/<int:session_id>/drafts/discard", methods=["POST"])
 @role_required("organizer")
 def org_discard_drafts(session_id: int):
-    session = _session(session_id)
-    if not ActionForm().validate_on_submit():
-        abort(400)
+    session = _session_action(session_id)
     n = timetable.discard_drafts(session)
     flash(_("%(n)s draft meetings discarded.", n=n), "success")
     return redirect(url_for(".org_session", session_id=session.id), code=303)
@@ -253,9 +255,7 @@ def org_cancel_meeting(meeting_id: int):
 @bp.route("/matchmaking/sessions/<int:session_id>/requests", methods=["POST"])
 @role_required("organizer")
 def org_toggle_requests(session_id: int):
-    session = _session(session_id)
-    if not ActionForm().validate_on_submit():
-        abort(400)
+    session = _session_action(session_id)
     sessions_admin.toggle_requests(session)
     return redirect(url_for(".org_session", session_id=session.id), code=303)
 
