@@ -10,16 +10,13 @@ ORGS = ["中国海洋大学", "青岛大学", "青岛科技大学", "中国科�
 TITLES = ["教授", "研究员", "博士后", "总经理", "技术总监", "院长", "处长", "记者", "Professor"]
 
 
-def demo_summit_with_people(count: int, *, fresh: bool = False, seed: int = 7, prefix: str = "b"):
-    """Inside an app context: the schema, the demo's accounts, edition and categories, then
-    `count` approved attendees with names from the lists above. Returns the summit."""
-    import random
-
+def demo_summit(*, fresh: bool = False):
+    """Inside an app context: the schema (from nothing when fresh) and the demo's accounts,
+    edition and categories. Returns the summit."""
     from flask_migrate import downgrade, upgrade
 
     from summit.core import demo
     from summit.extensions import db
-    from summit.registration.models import Category, Registration
 
     if fresh:
         downgrade(revision="base")
@@ -28,6 +25,17 @@ def demo_summit_with_people(count: int, *, fresh: bool = False, seed: int = 7, p
     summit = demo._ensure_summits()
     demo._ensure_reference_data(summit)
     db.session.commit()
+    return summit
+
+
+def demo_summit_with_people(count: int, *, fresh: bool = False, seed: int = 7, prefix: str = "b"):
+    """demo_summit(), then `count` approved attendees with names from the lists above."""
+    import random
+
+    from summit.extensions import db
+    from summit.registration.models import Category, Registration
+
+    summit = demo_summit(fresh=fresh)
     categories = db.session.scalars(db.select(Category).where(Category.summit_id == summit.id)).all()
     rng = random.Random(seed)
     for i in range(count):

@@ -32,26 +32,19 @@ os.environ.setdefault("SUMMIT_SECRET_KEY", "bench")
 os.environ.setdefault("SUMMIT_LOG_LEVEL", "WARNING")
 os.environ.setdefault("SUMMIT_LOG_FORMAT", "text")
 
+from _people import demo_summit  # noqa: E402  (the schema and the demo's edition)
+
 
 def setup(url: str, people: int, scanners: int) -> tuple[list[str], list[str]]:
-    from flask_migrate import downgrade, upgrade
-
     from summit import create_app
     from summit.auth import services as auth
     from summit.badges import services
-    from summit.core import demo
     from summit.extensions import db
     from summit.registration.models import Category, Registration
 
     app = create_app({"SQLALCHEMY_DATABASE_URI": url})
     with app.app_context():
-        if url.startswith("postgresql"):
-            downgrade(revision="base")
-        upgrade(revision="heads")
-        demo._ensure_users()
-        summit = demo._ensure_summits()
-        demo._ensure_reference_data(summit)
-        db.session.commit()
+        summit = demo_summit(fresh=url.startswith("postgresql"))
         categories = db.session.scalars(db.select(Category).where(Category.summit_id == summit.id)).all()
         for i in range(people):
             db.session.add(Registration(summit_id=summit.id, category_id=categories[i % len(categories)].id,

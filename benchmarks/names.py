@@ -27,6 +27,8 @@ os.environ["SUMMIT_INSTANCE_DIR"] = str(TMP)
 os.environ.setdefault("SUMMIT_SECRET_KEY", "bench")
 os.environ.setdefault("SUMMIT_LOG_LEVEL", "WARNING")
 os.environ.setdefault("SUMMIT_LOG_FORMAT", "text")
+
+from _people import demo_summit  # noqa: E402  (the schema and the demo's edition)
 DEFAULT_PG = "postgresql+psycopg://postgres@127.0.0.1:5432/test_names_bench"
 
 SURNAMES = ["王", "李", "张", "刘", "陈", "杨", "黄", "赵", "吴", "周", "徐", "孙", "马", "朱", "胡", "郭", "何", "高", "林",
@@ -41,23 +43,14 @@ QUERIES = {"full pinyin": "liuyan", "initials": "ly", "spaced, tones": "Liú Yǎ
 
 
 def make_app(url: str, rows: int):
-    from flask_migrate import downgrade, upgrade
-
     from summit import create_app
-    from summit.core import demo
     from summit.extensions import db
     from summit.registration.models import Category, Registration
 
     os.environ["SUMMIT_DATABASE_URL"] = url
     app = create_app({"TASKS_EAGER": True, "SQLALCHEMY_DATABASE_URI": url})
     with app.app_context():
-        if url.startswith("postgresql"):
-            downgrade(revision="base")
-        upgrade(revision="heads")
-        demo._ensure_users()
-        summit = demo._ensure_summits()
-        demo._ensure_reference_data(summit)
-        db.session.commit()
+        summit = demo_summit(fresh=url.startswith("postgresql"))
         categories = db.session.scalars(db.select(Category).where(Category.summit_id == summit.id)).all()
         rng = random.Random(17)
         start = time.perf_counter()
